@@ -1,0 +1,241 @@
+// Package appliance assembles a running PX360 from a data directory: it takes the
+// directory lock, opens the keys, the database and the search index, builds the
+// services and the web server, starts the jobs, and shuts everything down in order.
+// main only parses the command line and calls it; tests use it to run the real thing.
+package appliance
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"time"
+
+	"px360/app"
+	"px360/app/accounts"
+	"px360/app/backups"
+	"px360/app/demo"
+	"px360/app/orgs"
+	"px360/app/outbox"
+	"px360/app/vault"
+	"px360/app/web"
+	"px360/assets"
+	"px360/install"
+	"px360/jobs"
+	"px360/search"
+	"px360/store"
+)
+
+// Config is what `px360 serve` needs.
+type Config struct {
+	DataDir    string
+	Addr       string
+	Demo       bool
+	Version    string
+	BackupAt   string // daily backup time "HH:MM" (hospital time); "off" disables
+	BackupKeep int
+	Secure     bool // cookies marked Secure (served through HTTPS)
+	Log        *slog.Logger
+	Out        io.Writer // where start-up messages (demo logins) go
+}
+
+// App is an opened data directory with its services.
+type App struct {
+	cfg      Config
+	unlock   func() error
+	Vault    *vault.Vault
+	Store    *store.Store
+	Index    *search.Index
+	Accounts *accounts.Service
+	Orgs     *orgs.Service
+	Backups  *backups.Service
+	Outbox   *outbox.Dispatcher
+	Web      *web.Server
+	rebuild  bool
+}
+
+// Open takes DATA's lock and opens everything; the caller must Close.
+func Open(ctx context.Context, cfg Config) (*App, error) {
+	if cfg.Log == nil {
+		cfg.Log = slog.New(slog.NewTextHandler(io.Discard, nil))
+	}
+	if cfg.Out == nil {
+		cfg.Out = io.Discard
+	}
+	unlock, err := install.LockDataDir(cfg.DataDir)
+	if err != nil {
+		return nil, err
+	}
+	a := &App{cfg: cfg, unlock: unlock}
+	if err := a.open(ctx); err != nil {
+		a.Close()
+		return nil, err
+	}
+	return a, nil
+}
+
+func (a *App) open(ctx context.Context) error {
+	dir := a.cfg.DataDir
+	for _, sub := range []string{"files", "backups"} {
+		if err := os.MkdirAll(filepath.Join(dir, sub), 0o700); err != nil {
+			return err
+		}
+	}
+	var err error
+	if a.Vault, err = vault.Open(filepath.Join(dir, "keys")); err != nil {
+		return err
+	}
+	if a.Store, err = store.Open(ctx, filepath.Join(dir, store.DBFile), store.Options{}); err != nil {
+		return err
+	}
+	indexDir := filepath.Join(dir, "index")
+	_, statErr := os.Stat(filepath.Join(indexDir, "people.bleve"))
+	if a.Index, err = search.Open(indexDir); err != nil {
+		return err
+	}
+	a.rebuild = a.Index.NeedsRebuild() || errors.Is(statErr, os.ErrNotExist)
+	a.Accounts = accounts.New(a.Store, a.Vault.TokenKey(), nil)
+	a.Orgs = orgs.New(a.Store, a.Vault)
+	a.Backups = backups.New(a.Store, dir, a.cfg.Version)
+	if a.cfg.BackupKeep > 0 {
+		a.Backups.Keep = a.cfg.BackupKeep
+	}
+	a.Outbox = outbox.New(a.Store, a.cfg.Log)
+	a.subscribe()
+	a.Web = web.New(web.Config{Store: a.Store, Accounts: a.Accounts, Orgs: a.Orgs, Backups: a.Backups, Search: a.Index,
+		Assets: assets.New(), Log: a.cfg.Log, Version: a.cfg.Version, DataDir: dir, SecureCookies: a.cfg.Secure})
+	return nil
+}
+
+// subscribe connects outbox events to the search index.
+func (a *App) subscribe() {
+	index := func(kind string) outbox.Handler {
+		return func(ctx context.Context, e app.Event) error {
+			var p struct{ ID int64 }
+			if err := json.Unmarshal(e.Payload, &p); err != nil {
+				return fmt.Errorf("event payload: %w", err)
+			}
+			doc, ok, err := a.Store.SearchDoc(ctx, kind, p.ID)
+			if err != nil {
+				return err
+			}
+			if !ok {
+				return a.Index.Delete(kind, p.ID)
+			}
+			return a.Index.Put(doc)
+		}
+	}
+	a.Outbox.Subscribe(app.EventStaffSaved, "search", index("staff"))
+	a.Outbox.Subscribe(app.EventPatientSaved, "search", index("patient"))
+}
+
+// Close closes the index and the database and releases the lock.
+func (a *App) Close() error {
+	var errs []error
+	if a.Index != nil {
+		errs = append(errs, a.Index.Close())
+	}
+	if a.Store != nil {
+		errs = append(errs, a.Store.Close())
+	}
+	if a.unlock != nil {
+		errs = append(errs, a.unlock())
+	}
+	return errors.Join(errs...)
+}
+
+// LoadDemo loads the demo data (once) and prints the logins.
+func (a *App) LoadDemo(ctx context.Context) error {
+	logins, err := demo.Load(ctx, a.Store, a.Accounts, a.Orgs)
+	if err != nil {
+		return fmt.Errorf("load demo data: %w", err)
+	}
+	fmt.Fprintln(a.cfg.Out, "Demo data is loaded. Sign in with any of these (password for all:", demo.Password+"):")
+	for _, l := range logins {
+		fmt.Fprintf(a.cfg.Out, "  %-28s %s\n", l.Email, l.Role)
+	}
+	return nil
+}
+
+// Rebuild rebuilds the search index from the database.
+func (a *App) Rebuild(ctx context.Context) error { return a.Index.Rebuild(ctx, a.Store) }
+
+// Serve listens on cfg.Addr until ctx is cancelled, then shuts down gracefully:
+// in-flight requests finish (up to 30 s), jobs stop, the database closes.
+func (a *App) Serve(ctx context.Context, ready func(addr string)) error {
+	if a.cfg.Demo {
+		if err := a.LoadDemo(ctx); err != nil {
+			return err
+		}
+	}
+	ln, err := net.Listen("tcp", a.cfg.Addr)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", a.cfg.Addr, err)
+	}
+	return a.ServeListener(ctx, ln, ready)
+}
+
+// ServeListener is Serve on a listener the caller opened (tests use port 0).
+func (a *App) ServeListener(ctx context.Context, ln net.Listener, ready func(addr string)) error {
+	log := a.cfg.Log
+	loc, err := time.LoadLocation("Asia/Riyadh")
+	if err != nil {
+		loc = time.UTC
+	}
+	tasks := jobs.Tasks{DispatchOutbox: a.Outbox.Dispatch, CleanSessions: a.Store.DeleteExpiredSessions,
+		PruneOutbox: a.Store.PruneOutbox, Backup: a.Backups.Scheduled}
+	if a.cfg.BackupAt == "off" {
+		tasks.Backup = nil
+	}
+	sched, err := jobs.Start(tasks, jobs.Schedule{BackupAt: a.cfg.BackupAt, Location: loc}, log)
+	if err != nil {
+		ln.Close()
+		return err
+	}
+	bg, stopBG := context.WithCancel(context.Background())
+	defer stopBG()
+	if a.rebuild {
+		go func() {
+			start := time.Now()
+			if err := a.Rebuild(bg); err != nil && bg.Err() == nil {
+				log.Error("search index rebuild failed", "err", err)
+				return
+			}
+			log.Info("search index rebuilt", "ms", time.Since(start).Milliseconds())
+		}()
+	}
+	srv := &http.Server{Handler: a.Web.Handler(), ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 2 * time.Minute,
+		WriteTimeout: 2 * time.Minute, IdleTimeout: 2 * time.Minute,
+		ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn)}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	log.Info("px360 serving", "addr", ln.Addr().String(), "data", a.cfg.DataDir, "version", a.cfg.Version)
+	if ready != nil {
+		ready(ln.Addr().String())
+	}
+	var serveErr error
+	select {
+	case <-ctx.Done():
+	case serveErr = <-errc:
+	}
+	shutdown, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(shutdown); err != nil {
+		log.Warn("http shutdown", "err", err)
+	}
+	stopBG()
+	if err := sched.Stop(shutdown); err != nil {
+		log.Warn("jobs shutdown", "err", err)
+	}
+	log.Info("px360 stopped")
+	if errors.Is(serveErr, http.ErrServerClosed) {
+		return nil
+	}
+	return serveErr
+}

@@ -1,0 +1,124 @@
+package orgs
+
+import (
+	"context"
+	"net/mail"
+	"slices"
+	"strings"
+
+	"px360/app"
+	"px360/store"
+)
+
+// ListStaff lists staff in by's scope.
+func (s *Service) ListStaff(ctx context.Context, by app.Principal, q app.ListQuery, departmentID int64) (app.Page[app.Staff], error) {
+	if !by.Can(app.PermStaffView) {
+		return app.Page[app.Staff]{}, app.ErrForbidden
+	}
+	q.Scope = by.Scope
+	return s.st.ListStaff(ctx, q, departmentID)
+}
+
+// Staff returns one staff member in by's scope.
+func (s *Service) Staff(ctx context.Context, by app.Principal, id int64) (app.Staff, error) {
+	if !by.Can(app.PermStaffView) {
+		return app.Staff{}, app.ErrForbidden
+	}
+	return s.st.StaffByID(ctx, by.Scope, id)
+}
+
+// validateStaff normalises x and returns its field errors; department, section and
+// manager must belong to the same hospital.
+func (s *Service) validateStaff(ctx context.Context, by app.Principal, x *app.Staff) app.FieldErrors {
+	fe := app.FieldErrors{}
+	s.hospitalIn(ctx, by, fe, x.HospitalID)
+	x.EmployeeNo = required(fe, "employee_no", x.EmployeeNo, 40)
+	x.NameEN = required(fe, "name_en", x.NameEN, 200)
+	x.NameAR = optional(fe, "name_ar", x.NameAR, 200)
+	x.JobTitle = optional(fe, "job_title", x.JobTitle, 200)
+	x.Phone = phone(fe, "phone", x.Phone)
+	x.Email = strings.ToLower(optional(fe, "email", x.Email, 254))
+	if x.Email != "" {
+		if a, err := mail.ParseAddress(x.Email); err != nil || a.Address != x.Email {
+			fe.Add("email", "err.email_invalid")
+		}
+	}
+	if !slices.Contains(app.StaffKinds, x.Kind) {
+		fe.Add("kind", "err.choose_option")
+	}
+	if x.DepartmentID != 0 {
+		if d, err := s.st.DepartmentByID(ctx, by.Scope, x.DepartmentID); err != nil || d.HospitalID != x.HospitalID {
+			fe.Add("department_id", "err.department_not_in_hospital")
+		}
+	}
+	if x.SectionID != 0 {
+		if sec, err := s.st.SectionByID(ctx, by.Scope, x.SectionID); err != nil || sec.DepartmentID != x.DepartmentID {
+			fe.Add("section_id", "err.section_not_in_department")
+		}
+	}
+	if x.ReportsTo != 0 {
+		if m, err := s.st.StaffByID(ctx, by.Scope, x.ReportsTo); err != nil || m.HospitalID != x.HospitalID || m.ID == x.ID {
+			fe.Add("reports_to", "err.manager_invalid")
+		}
+	}
+	return fe
+}
+
+// phone normalises a phone number to digits with an optional leading +.
+func phone(fe app.FieldErrors, field, v string) string {
+	v = strings.TrimSpace(v)
+	if v == "" {
+		return ""
+	}
+	var b strings.Builder
+	for i, r := range v {
+		switch {
+		case r >= '0' && r <= '9':
+			b.WriteRune(r)
+		case r >= '٠' && r <= '٩': // Arabic-Indic digits typed on an Arabic keyboard
+			b.WriteRune('0' + (r - '٠'))
+		case r == '+' && i == 0:
+			b.WriteRune(r)
+		case r == ' ' || r == '-' || r == '(' || r == ')':
+		default:
+			fe.Add(field, "err.phone_invalid")
+			return v
+		}
+	}
+	n := strings.TrimPrefix(b.String(), "+")
+	if len(n) < 7 || len(n) > 15 {
+		fe.Add(field, "err.phone_invalid")
+	}
+	return b.String()
+}
+
+// SaveStaff creates (ID 0) or edits a staff member.
+func (s *Service) SaveStaff(ctx context.Context, by app.Principal, x app.Staff) (app.Staff, error) {
+	if !by.Can(app.PermStaffManage) {
+		return x, app.ErrForbidden
+	}
+	var before app.Staff
+	if x.ID != 0 {
+		var err error
+		if before, err = s.st.StaffByID(ctx, by.Scope, x.ID); err != nil {
+			return x, err
+		}
+	}
+	if err := s.validateStaff(ctx, by, &x).Err(); err != nil {
+		return x, err
+	}
+	err := s.st.InTx(ctx, by, func(tx *store.Tx) error { return saveStaff(ctx, tx, &x, before) })
+	return x, err
+}
+
+func saveStaff(ctx context.Context, tx *store.Tx, x *app.Staff, before app.Staff) error {
+	created := x.ID == 0
+	if err := tx.SaveStaff(ctx, x); err != nil {
+		return err
+	}
+	if err := tx.Emit(ctx, app.EventStaffSaved, x.HospitalID, map[string]int64{"id": x.ID}); err != nil {
+		return err
+	}
+	return tx.Audit(ctx, app.Audit{Action: action("staff", created), Entity: "staff", EntityID: itoa(x.ID),
+		HospitalID: x.HospitalID, Summary: change(created, before, *x)})
+}

@@ -1,0 +1,54 @@
+package app
+
+import "slices"
+
+// Role is a user's role. Permissions follow from it; the hospitals a user may see
+// follow from the user's hospital assignments (px-admin sees all).
+type Role string
+
+const (
+	RolePXAdmin           Role = "px-admin"
+	RoleHospitalAdmin     Role = "hospital-admin"
+	RoleDepartmentManager Role = "department-manager"
+	RoleStaff             Role = "staff"
+	RoleViewer            Role = "viewer"
+)
+
+// Roles lists every role, most powerful first.
+var Roles = []Role{RolePXAdmin, RoleHospitalAdmin, RoleDepartmentManager, RoleStaff, RoleViewer}
+
+// Valid reports whether r is a known role.
+func (r Role) Valid() bool { return slices.Contains(Roles, r) }
+
+// Perm is one permission checked on routes and in services.
+type Perm string
+
+const (
+	PermDashboard      Perm = "dashboard.view"
+	PermOrgView        Perm = "org.view"        // hospitals, departments, sections
+	PermOrgManage      Perm = "org.manage"      // create and edit departments and sections
+	PermHospitalManage Perm = "hospital.manage" // create hospitals (group-wide)
+	PermStaffView      Perm = "staff.view"
+	PermStaffManage    Perm = "staff.manage"
+	PermPatientView    Perm = "patient.view"
+	PermPatientManage  Perm = "patient.manage"
+	PermUserManage     Perm = "user.manage"
+	PermAuditView      Perm = "audit.view"
+	PermSystemManage   Perm = "system.manage" // outbox, backups, jobs
+)
+
+var rolePerms = map[Role][]Perm{
+	RolePXAdmin: {PermDashboard, PermOrgView, PermOrgManage, PermHospitalManage, PermStaffView,
+		PermStaffManage, PermPatientView, PermPatientManage, PermUserManage, PermAuditView, PermSystemManage},
+	RoleHospitalAdmin: {PermDashboard, PermOrgView, PermOrgManage, PermStaffView, PermStaffManage,
+		PermPatientView, PermPatientManage, PermUserManage, PermAuditView},
+	RoleDepartmentManager: {PermDashboard, PermOrgView, PermStaffView, PermPatientView},
+	RoleStaff:             {PermDashboard, PermOrgView, PermPatientView},
+	RoleViewer:            {PermDashboard, PermOrgView},
+}
+
+// Can reports whether role r holds permission p.
+func (r Role) Can(p Perm) bool { return slices.Contains(rolePerms[r], p) }
+
+// Perms returns the permissions of r.
+func (r Role) Perms() []Perm { return slices.Clone(rolePerms[r]) }

@@ -1,0 +1,497 @@
+// Command px360 is the PX360 patient-experience appliance: one executable that serves
+// the web application, installs itself as a service, and backs up and restores its data.
+// This file only parses the command line and wires the packages together; see
+// app/appliance for how a running server is assembled.
+package main
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"runtime/debug"
+	"strings"
+	"syscall"
+	"text/tabwriter"
+	"time"
+
+	"github.com/kardianos/service"
+
+	"px360/app"
+	"px360/app/accounts"
+	"px360/app/appliance"
+	"px360/app/backups"
+	"px360/install"
+	"px360/store"
+)
+
+// version is set at build time with -ldflags "-X main.version=1.2.3".
+var version = "dev"
+
+const usage = `PX360 — patient experience management
+
+Usage:
+  px360 serve [--data DIR] [--addr HOST:PORT] [--demo] [--backup-at HH:MM|off] [--backup-keep N]
+  px360 user create --email E --name N --role ROLE [--hospital CODE] --password-stdin
+  px360 user list | user set-password --email E --password-stdin | user disable --email E
+  px360 backup [--data DIR] --out FILE
+  px360 restore [--data DIR] --in FILE
+  px360 install | uninstall | start | stop | status [--data DIR] [--addr HOST:PORT]
+  px360 migrate | reindex | demo [--data DIR]
+  px360 audit verify [--data DIR]
+  px360 version
+
+Environment: PX360_DATA and PX360_ADDR set the defaults of --data and --addr.
+Roles: px-admin, hospital-admin, department-manager, staff, viewer.
+`
+
+// errUsage marks command-line mistakes: usage on stderr, exit status 2.
+var errUsage = errors.New("usage")
+
+func main() {
+	err := run(context.Background(), os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
+	switch {
+	case err == nil:
+	case errors.Is(err, errUsage):
+		fmt.Fprint(os.Stderr, usage)
+		os.Exit(2)
+	default:
+		fmt.Fprintln(os.Stderr, "px360:", err)
+		os.Exit(1)
+	}
+}
+
+func appVersion() string {
+	if version != "dev" {
+		return version
+	}
+	if bi, ok := debug.ReadBuildInfo(); ok {
+		for _, s := range bi.Settings {
+			if s.Key == "vcs.revision" && len(s.Value) >= 12 {
+				return "dev-" + s.Value[:12]
+			}
+		}
+	}
+	return version
+}
+
+func envOr(key, def string) string {
+	if v := os.Getenv(key); v != "" {
+		return v
+	}
+	return def
+}
+
+// flags is a subcommand's flag set with the shared --data and --addr options.
+type flags struct {
+	*flag.FlagSet
+	data, addr *string
+}
+
+func newFlags(name string, stderr io.Writer, dataDefault string) flags {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.Usage = func() {}
+	return flags{FlagSet: fs,
+		data: fs.String("data", envOr("PX360_DATA", dataDefault), "data directory"),
+		addr: fs.String("addr", envOr("PX360_ADDR", ":8080"), "listen address")}
+}
+
+// parse parses args and refuses stray positional arguments.
+func (f flags) parse(args []string) error {
+	if err := f.Parse(args); err != nil {
+		return fmt.Errorf("%w: %v", errUsage, err)
+	}
+	if f.NArg() > 0 {
+		fmt.Fprintf(f.Output(), "px360 %s: unexpected argument %q\n", f.Name(), f.Arg(0))
+		return errUsage
+	}
+	return nil
+}
+
+func newLogger(w io.Writer) *slog.Logger { return slog.New(slog.NewTextHandler(w, nil)) }
+
+func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
+	if len(args) == 0 {
+		return errUsage
+	}
+	cmd, rest := args[0], args[1:]
+	switch cmd {
+	case "serve":
+		return cmdServe(ctx, rest, stdout, stderr)
+	case "user":
+		return cmdUser(ctx, rest, stdin, stdout, stderr)
+	case "backup":
+		return cmdBackup(ctx, rest, stdout, stderr)
+	case "restore":
+		return cmdRestore(ctx, rest, stdout, stderr)
+	case "install", "uninstall", "start", "stop", "status":
+		return cmdService(cmd, rest, stdout, stderr)
+	case "migrate", "reindex", "demo":
+		return cmdMaintain(ctx, cmd, rest, stdout, stderr)
+	case "audit":
+		return cmdAudit(ctx, rest, stdout, stderr)
+	case "version":
+		fmt.Fprintf(stdout, "px360 %s (schema %d)\n", appVersion(), store.LatestSchema())
+		return nil
+	case "help", "-h", "--help":
+		fmt.Fprint(stdout, usage)
+		return nil
+	}
+	fmt.Fprintf(stderr, "px360: unknown command %q\n", cmd)
+	return errUsage
+}
+
+func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	f := newFlags("serve", stderr, "./px360-data")
+	demo := f.Bool("demo", false, "load demo data (once) and print the demo logins")
+	backupAt := f.String("backup-at", "02:30", "daily backup time HH:MM, or off")
+	keep := f.Int("backup-keep", 14, "scheduled backups to keep")
+	secure := f.Bool("secure-cookies", false, "mark cookies Secure (when served over HTTPS)")
+	if err := f.parse(args); err != nil {
+		return err
+	}
+	if *backupAt != "off" {
+		if _, err := time.Parse("15:04", *backupAt); err != nil {
+			fmt.Fprintf(stderr, "px360 serve: --backup-at %q: want HH:MM or off\n", *backupAt)
+			return errUsage
+		}
+	}
+	if *keep < 1 {
+		fmt.Fprintln(stderr, "px360 serve: --backup-keep must be at least 1")
+		return errUsage
+	}
+	cfg := appliance.Config{DataDir: *f.data, Addr: *f.addr, Demo: *demo, Version: appVersion(), BackupAt: *backupAt,
+		BackupKeep: *keep, Secure: *secure, Log: newLogger(stderr), Out: stdout}
+	serve := func(ctx context.Context) error {
+		a, err := appliance.Open(ctx, cfg)
+		if err != nil {
+			return err
+		}
+		defer a.Close()
+		return a.Serve(ctx, func(addr string) {
+			fmt.Fprintf(stdout, "PX360 %s is serving on %s (data: %s). Press Ctrl+C to stop.\n", appVersion(), displayAddr(addr), cfg.DataDir)
+		})
+	}
+	if !service.Interactive() { // started by systemd or the Windows service manager
+		svc, err := install.NewService(install.ServiceConfig{DataDir: cfg.DataDir, Addr: cfg.Addr}, serve)
+		if err != nil {
+			return err
+		}
+		return svc.Run()
+	}
+	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	return serve(ctx)
+}
+
+func displayAddr(addr string) string {
+	if strings.HasPrefix(addr, "[::]:") || strings.HasPrefix(addr, "0.0.0.0:") {
+		return "http://localhost:" + addr[strings.LastIndex(addr, ":")+1:]
+	}
+	return "http://" + addr
+}
+
+// openStore opens DATA's database without the directory lock: user administration,
+// backups and audit checks run beside a live server (SQLite arbitrates the writes).
+func openStore(ctx context.Context, dataDir string, mustExist bool) (*store.Store, error) {
+	path := filepath.Join(dataDir, store.DBFile)
+	if _, err := os.Stat(path); err != nil {
+		if mustExist {
+			return nil, fmt.Errorf("no PX360 database at %s (wrong --data?)", path)
+		}
+		if err := os.MkdirAll(dataDir, 0o700); err != nil {
+			return nil, err
+		}
+	}
+	return store.Open(ctx, path, store.Options{})
+}
+
+func readPassword(stdin io.Reader) (string, error) {
+	line, err := bufio.NewReader(stdin).ReadString('\n')
+	if err != nil && !errors.Is(err, io.EOF) {
+		return "", err
+	}
+	return strings.TrimRight(line, "\r\n"), nil
+}
+
+func cmdUser(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
+	if len(args) == 0 {
+		return errUsage
+	}
+	sub, rest := args[0], args[1:]
+	f := newFlags("user "+sub, stderr, "./px360-data")
+	email := f.String("email", "", "e-mail")
+	name := f.String("name", "", "full name")
+	role := f.String("role", "", "role")
+	hospital := f.String("hospital", "", "hospital code")
+	pwStdin := f.Bool("password-stdin", false, "read the password from standard input")
+	if err := f.parse(rest); err != nil {
+		return err
+	}
+	need := func(ok bool, msg string) error {
+		if !ok {
+			fmt.Fprintf(stderr, "px360 user %s: %s\n", sub, msg)
+			return errUsage
+		}
+		return nil
+	}
+	switch sub {
+	case "create":
+		if err := errors.Join(need(*email != "", "--email is required"), need(*name != "", "--name is required"),
+			need(app.Role(*role).Valid(), "--role must be one of px-admin, hospital-admin, department-manager, staff, viewer"),
+			need(*pwStdin, "--password-stdin is required (the password is never a command-line argument)")); err != nil {
+			return errUsage
+		}
+	case "set-password":
+		if err := errors.Join(need(*email != "", "--email is required"), need(*pwStdin, "--password-stdin is required")); err != nil {
+			return errUsage
+		}
+	case "disable":
+		if err := need(*email != "", "--email is required"); err != nil {
+			return err
+		}
+	case "list":
+	default:
+		fmt.Fprintf(stderr, "px360: unknown user command %q\n", sub)
+		return errUsage
+	}
+	st, err := openStore(ctx, *f.data, sub != "create")
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	acc := accounts.New(st, nil, nil)
+	by := app.System
+	by.Email = "cli"
+	switch sub {
+	case "create":
+		pw, err := readPassword(stdin)
+		if err != nil {
+			return err
+		}
+		in := accounts.UserInput{Email: *email, Name: *name, Role: app.Role(*role), Password: pw, Language: "en", Active: true}
+		if *hospital != "" {
+			h, err := st.HospitalByCode(ctx, by.Scope, *hospital)
+			if err != nil {
+				return fmt.Errorf("no hospital with code %q", *hospital)
+			}
+			in.HospitalIDs = []int64{h.ID}
+		}
+		u, err := acc.CreateUser(ctx, by, in)
+		if err != nil {
+			return describe(err)
+		}
+		fmt.Fprintf(stdout, "created user %s (%s, %s)\n", u.Email, u.Role, u.ID)
+	case "set-password", "disable":
+		u, err := acc.UserByEmail(ctx, *email)
+		if err != nil {
+			return fmt.Errorf("no user with e-mail %q", *email)
+		}
+		if sub == "disable" {
+			if err := acc.Disable(ctx, by, u.ID); err != nil {
+				return describe(err)
+			}
+			fmt.Fprintf(stdout, "disabled %s and ended their sessions\n", u.Email)
+			return nil
+		}
+		pw, err := readPassword(stdin)
+		if err != nil {
+			return err
+		}
+		if err := acc.SetPassword(ctx, by, u.ID, pw); err != nil {
+			return describe(err)
+		}
+		fmt.Fprintf(stdout, "password set for %s; their sessions were ended\n", u.Email)
+	case "list":
+		hs, err := st.Hospitals(ctx, by.Scope)
+		if err != nil {
+			return err
+		}
+		codes := map[int64]string{}
+		for _, h := range hs {
+			codes[h.ID] = h.Code
+		}
+		tw := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', 0)
+		fmt.Fprintln(tw, "EMAIL\tNAME\tROLE\tACTIVE\tHOSPITALS")
+		q := store.UserQuery{ListQuery: app.ListQuery{Scope: by.Scope, Limit: 500}}
+		for {
+			p, err := st.ListUsers(ctx, q)
+			if err != nil {
+				return err
+			}
+			for _, u := range p.Items {
+				var hc []string
+				for _, id := range u.HospitalIDs {
+					hc = append(hc, codes[id])
+				}
+				fmt.Fprintf(tw, "%s\t%s\t%s\t%v\t%s\n", u.Email, u.Name, u.Role, u.Active, strings.Join(hc, ","))
+			}
+			if p.Next == 0 {
+				break
+			}
+			q.After = p.Next
+		}
+		return tw.Flush()
+	}
+	return nil
+}
+
+// describe turns a validation error into a line per field for the terminal.
+func describe(err error) error {
+	fe := app.Fields(err)
+	if fe == nil {
+		return err
+	}
+	var parts []string
+	for _, k := range fe.Names() {
+		parts = append(parts, k+": "+strings.TrimPrefix(fe[k], "err."))
+	}
+	return fmt.Errorf("invalid input: %s", strings.Join(parts, "; "))
+}
+
+func cmdBackup(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	f := newFlags("backup", stderr, "./px360-data")
+	out := f.String("out", "", "archive to write (.tar.gz)")
+	if err := f.parse(args); err != nil {
+		return err
+	}
+	if *out == "" {
+		fmt.Fprintln(stderr, "px360 backup: --out is required")
+		return errUsage
+	}
+	st, err := openStore(ctx, *f.data, true)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	by := app.System
+	by.Email = "cli"
+	m, err := backups.New(st, *f.data, appVersion()).Backup(ctx, by, *out)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "backup written and verified: %s (%d members, schema %d)\n", *out, len(m.Files), m.SchemaVersion)
+	return nil
+}
+
+func cmdRestore(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	f := newFlags("restore", stderr, "./px360-data")
+	in := f.String("in", "", "archive to restore")
+	if err := f.parse(args); err != nil {
+		return err
+	}
+	if *in == "" {
+		fmt.Fprintln(stderr, "px360 restore: --in is required")
+		return errUsage
+	}
+	check := func(ctx context.Context, dbPath string, m install.Manifest) error {
+		if m.SchemaVersion > store.LatestSchema() {
+			return fmt.Errorf("the backup has schema %d, newer than this px360 (%d): use a newer px360", m.SchemaVersion, store.LatestSchema())
+		}
+		st, err := store.Open(ctx, dbPath, store.Options{ReadOnly: true})
+		if err != nil {
+			return fmt.Errorf("the backup's database does not open: %w", err)
+		}
+		defer st.Close()
+		if v, err := st.SchemaVersion(ctx); err != nil || v != m.SchemaVersion {
+			return fmt.Errorf("the backup's database has schema %d, its manifest says %d", v, m.SchemaVersion)
+		}
+		return st.IntegrityCheck(ctx)
+	}
+	res, err := install.Restore(ctx, *f.data, *in, check, time.Now())
+	if err != nil {
+		return fmt.Errorf("restore refused, %s was not changed: %w", *f.data, err)
+	}
+	fmt.Fprintf(stdout, "restored %s into %s (backup of %s, schema %d)\n", *in, *f.data,
+		res.Manifest.CreatedAt.Format(time.RFC3339), res.Manifest.SchemaVersion)
+	if res.Previous != "" {
+		fmt.Fprintf(stdout, "the previous data is kept in %s\n", res.Previous)
+	}
+	a, err := appliance.Open(ctx, appliance.Config{DataDir: *f.data, Version: appVersion()})
+	if err != nil {
+		return fmt.Errorf("open restored data: %w", err)
+	}
+	defer a.Close()
+	by := app.System
+	by.Email = "cli"
+	_ = a.Store.AuditOutside(ctx, by, app.Audit{Action: "system.restore", Entity: "backup", EntityID: filepath.Base(*in)})
+	if err := a.Rebuild(ctx); err != nil {
+		return fmt.Errorf("rebuild search index: %w (the server rebuilds it at start)", err)
+	}
+	fmt.Fprintln(stdout, "search index rebuilt")
+	return nil
+}
+
+func cmdService(action string, args []string, stdout, stderr io.Writer) error {
+	f := newFlags(action, stderr, install.DefaultDataDir())
+	if err := f.parse(args); err != nil {
+		return err
+	}
+	svc, err := install.NewService(install.ServiceConfig{DataDir: *f.data, Addr: *f.addr}, nil)
+	if err != nil {
+		return err
+	}
+	msg, err := install.Control(svc, action)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintln(stdout, msg)
+	return nil
+}
+
+func cmdMaintain(ctx context.Context, cmd string, args []string, stdout, stderr io.Writer) error {
+	f := newFlags(cmd, stderr, "./px360-data")
+	if err := f.parse(args); err != nil {
+		return err
+	}
+	a, err := appliance.Open(ctx, appliance.Config{DataDir: *f.data, Version: appVersion(), Out: stdout})
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	switch cmd {
+	case "migrate":
+		v, err := a.Store.SchemaVersion(ctx)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "database is at schema %d\n", v)
+	case "reindex":
+		start := time.Now()
+		if err := a.Rebuild(ctx); err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "search index rebuilt in %s\n", time.Since(start).Round(time.Millisecond))
+	case "demo":
+		return a.LoadDemo(ctx)
+	}
+	return nil
+}
+
+func cmdAudit(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	if len(args) == 0 || args[0] != "verify" {
+		return errUsage
+	}
+	f := newFlags("audit verify", stderr, "./px360-data")
+	if err := f.parse(args[1:]); err != nil {
+		return err
+	}
+	st, err := openStore(ctx, *f.data, true)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	n, err := st.VerifyAudit(ctx)
+	if err != nil {
+		return fmt.Errorf("audit log verification FAILED after %d good rows: %w", n, err)
+	}
+	fmt.Fprintf(stdout, "audit log OK: %d rows, hash chain intact\n", n)
+	return nil
+}

@@ -1,0 +1,113 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"slices"
+	"strings"
+
+	"px360/app"
+)
+
+type scanner interface{ Scan(dest ...any) error }
+
+// keyset describes one keyset-paginated list query over a table with an integer id,
+// newest (highest id) first.
+type keyset struct {
+	table  string
+	idCol  string // the integer key column, "id" when empty
+	cols   string
+	where  []string
+	args   []any
+	after  int64
+	before int64
+	limit  int
+}
+
+// list runs q and returns one page, plus a count of all matching rows capped at
+// app.CountCap, so a list never counts millions of rows.
+func list[T any](ctx context.Context, db *sql.DB, q keyset, scan func(scanner) (T, error), idOf func(T) int64) (app.Page[T], error) {
+	var page app.Page[T]
+	if q.limit <= 0 || q.limit > 500 {
+		q.limit = app.PageSize
+	}
+	base := strings.Join(q.where, " and ")
+	if base == "" {
+		base = "1=1"
+	}
+	idCol := q.idCol
+	if idCol == "" {
+		idCol = "id"
+	}
+	where, args := base, slices.Clone(q.args)
+	order := idCol + " desc"
+	switch {
+	case q.after > 0:
+		where += " and " + idCol + " < ?"
+		args = append(args, q.after)
+	case q.before > 0:
+		where += " and " + idCol + " > ?"
+		args = append(args, q.before)
+		order = idCol + " asc"
+	}
+	rows, err := db.QueryContext(ctx, fmt.Sprintf("select %s from %s where %s order by %s limit %d",
+		q.cols, q.table, where, order, q.limit+1), args...)
+	if err != nil {
+		return page, fmt.Errorf("list %s: %w", q.table, err)
+	}
+	defer rows.Close()
+	ids := []int64{}
+	for rows.Next() {
+		item, err := scan(rows)
+		if err != nil {
+			return page, fmt.Errorf("list %s: %w", q.table, err)
+		}
+		page.Items = append(page.Items, item)
+		ids = append(ids, idOf(item))
+	}
+	if err := rows.Err(); err != nil {
+		return page, err
+	}
+	more := len(page.Items) > q.limit
+	if more {
+		page.Items, ids = page.Items[:q.limit], ids[:q.limit]
+	}
+	if q.before > 0 {
+		slices.Reverse(page.Items)
+		slices.Reverse(ids)
+	}
+	if len(ids) > 0 {
+		first, last := ids[0], ids[len(ids)-1]
+		if more || q.before > 0 {
+			page.Next = last
+		}
+		if q.after > 0 || (q.before > 0 && more) {
+			page.Prev = first
+		}
+	}
+	err = db.QueryRowContext(ctx, fmt.Sprintf("select count(*) from (select 1 from %s where %s limit %d)",
+		q.table, base, app.CountCap+1), q.args...).Scan(&page.Count)
+	if err != nil {
+		return page, fmt.Errorf("count %s: %w", q.table, err)
+	}
+	page.Capped = page.Count > app.CountCap
+	return page, nil
+}
+
+// scopeIn returns "col in (?, ?)" limiting col to the scope's hospitals ("0" when none).
+func scopeIn(col string, s app.Scope) (string, []any) {
+	if len(s.HospitalIDs) == 0 {
+		return "0", nil
+	}
+	args := make([]any, len(s.HospitalIDs))
+	for i, id := range s.HospitalIDs {
+		args[i] = id
+	}
+	return col + " in (" + strings.TrimSuffix(strings.Repeat("?,", len(args)), ",") + ")", args
+}
+
+// prefixRange returns a condition matching col starting with p, index-friendly for any script.
+func prefixRange(col, p string) (string, []any) {
+	return col + " >= ? and " + col + " < ?", []any{p, p + "\U0010FFFF"}
+}
