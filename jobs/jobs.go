@@ -56,9 +56,12 @@ func Start(t Tasks, sc Schedule, log *slog.Logger) (*Scheduler, error) {
 	if sc.Location == nil {
 		sc.Location = time.UTC
 	}
-	hour, minute, err := ParseClock(sc.BackupAt)
-	if err != nil {
-		return nil, err
+	var hour, minute uint
+	if t.Backup != nil {
+		var err error
+		if hour, minute, err = ParseClock(sc.BackupAt); err != nil {
+			return nil, err
+		}
 	}
 	s, err := gocron.NewScheduler(gocron.WithLocation(sc.Location))
 	if err != nil {

@@ -17,6 +17,8 @@ import (
 	"path/filepath"
 	"time"
 
+	"golang.org/x/time/rate"
+
 	"px360/app"
 	"px360/app/accounts"
 	"px360/app/backups"
@@ -40,7 +42,9 @@ type Config struct {
 	Version    string
 	BackupAt   string // daily backup time "HH:MM" (hospital time); "off" disables
 	BackupKeep int
-	Secure     bool // cookies marked Secure (served through HTTPS)
+	Secure     bool       // cookies marked Secure (served through HTTPS)
+	LoginRate  rate.Limit // sign-in attempts per second per IP (0: the web default)
+	LoginBurst int
 	Log        *slog.Logger
 	Out        io.Writer // where start-up messages (demo logins) go
 }
@@ -109,7 +113,8 @@ func (a *App) open(ctx context.Context) error {
 	a.Outbox = outbox.New(a.Store, a.cfg.Log)
 	a.subscribe()
 	a.Web = web.New(web.Config{Store: a.Store, Accounts: a.Accounts, Orgs: a.Orgs, Backups: a.Backups, Search: a.Index,
-		Assets: assets.New(), Log: a.cfg.Log, Version: a.cfg.Version, DataDir: dir, SecureCookies: a.cfg.Secure})
+		Assets: assets.New(), Log: a.cfg.Log, Version: a.cfg.Version, DataDir: dir, SecureCookies: a.cfg.Secure,
+		LoginRate: a.cfg.LoginRate, LoginBurst: a.cfg.LoginBurst})
 	return nil
 }
 

@@ -252,6 +252,9 @@ func (s *Server) apiPatientSave(w http.ResponseWriter, r *http.Request) {
 		p.BirthDate = t
 	}
 	saved, err := s.orgs.SavePatient(r.Context(), principal(r), p)
+	if err == nil { // reload: an omitted national ID keeps the stored one, which the answer shows masked
+		saved, err = s.orgs.Patient(r.Context(), principal(r), saved.ID)
+	}
 	s.saved(w, r, patientJSON(saved), err)
 }
 

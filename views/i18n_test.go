@@ -1,0 +1,114 @@
+package views
+
+import (
+	"go/ast"
+	"go/parser"
+	"go/token"
+	"io/fs"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"px360/app"
+)
+
+func TestCatalogIsCompleteInBothLanguages(t *testing.T) {
+	for key, m := range catalog {
+		if strings.TrimSpace(m.en) == "" || strings.TrimSpace(m.ar) == "" {
+			t.Errorf("%s: missing English or Arabic text", key)
+		}
+		if m.ar == m.en && !strings.Contains(m.en, "PX360") {
+			t.Errorf("%s: the Arabic text is the English text", key)
+		}
+		if strings.Count(m.en, "%") != strings.Count(m.ar, "%") {
+			t.Errorf("%s: the translations take different arguments", key)
+		}
+	}
+}
+
+// keyPattern matches the string literals that are message keys.
+var keyPattern = regexp.MustCompile(`^(nav|login|reset|error|form|field|help|list|filter|status|role|category|staff_kind|home|account|hospital|department|section|staff|patient|user|import|system|flash|err)\.[a-z0-9_.-]+$`)
+
+// notMessages are literals shaped like keys that are not shown to people (audit
+// actions, permissions, event kinds).
+var notMessages = regexp.MustCompile(`^(\w+\.(create|update|import|manage|view|saved|set_password|reset_link|reset_password|change_password|signin|signin_failed|signout|signout_others|backup|restore|requeue)|error\.500|patient\.national_id|field\.key)$`)
+
+// TestEveryKeyInTheSourceIsTranslated reads every Go file of the product and checks that
+// each message-key literal (and each dynamic family: roles, categories, staff kinds,
+// error pages) has a catalog entry.
+func TestEveryKeyInTheSourceIsTranslated(t *testing.T) {
+	used := map[string]string{}
+	root := filepath.Join("..")
+	err := filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() && (d.Name() == ".git" || d.Name() == "px360-data") {
+			return filepath.SkipDir
+		}
+		if d.IsDir() || !strings.HasSuffix(path, ".go") || strings.HasSuffix(path, "_test.go") {
+			return nil
+		}
+		f, err := parser.ParseFile(token.NewFileSet(), path, nil, 0)
+		if err != nil {
+			return err
+		}
+		ast.Inspect(f, func(n ast.Node) bool {
+			if lit, ok := n.(*ast.BasicLit); ok && lit.Kind == token.STRING {
+				s := strings.Trim(lit.Value, "`\"")
+				if keyPattern.MatchString(s) && !notMessages.MatchString(s) && !strings.HasSuffix(s, ".") && !strings.HasSuffix(s, "_") {
+					used[s] = path
+				}
+			}
+			return true
+		})
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range app.Roles {
+		used["role."+string(r)] = "app.Roles"
+	}
+	for _, c := range app.DepartmentCategories {
+		used["category."+string(c)] = "app.DepartmentCategories"
+	}
+	for _, k := range app.StaffKinds {
+		used["staff_kind."+string(k)] = "app.StaffKinds"
+	}
+	used["system.search_ready"], used["system.search_rebuilding"] = "search.Status", "search.Status"
+	for _, code := range []string{"403", "404", "429", "500", "503"} {
+		used["error."+code+".title"], used["error."+code+".text"] = "ErrorPage", "ErrorPage"
+	}
+	for _, code := range []string{app.ENotFound, app.EForbidden, app.EInternal, app.ERateLimited, app.EUnauthorized} {
+		used["err."+code] = "web.errorPage"
+	}
+	if len(used) < 150 {
+		t.Fatalf("found only %d keys: the scan is broken", len(used))
+	}
+	for key, where := range used {
+		if _, ok := catalog[key]; !ok {
+			t.Errorf("%s (used in %s) has no translation", key, where)
+		}
+	}
+}
+
+func TestPickLanguage(t *testing.T) {
+	for header, want := range map[string]string{"": "en", "ar-SA,ar;q=0.9,en;q=0.8": "ar", "en-GB,en": "en", "fr-FR,ar;q=0.5": "ar", "de": "en"} {
+		if got := PickLanguage(header); got != want {
+			t.Errorf("PickLanguage(%q) = %s, want %s", header, got, want)
+		}
+	}
+}
+
+func TestHijriDate(t *testing.T) {
+	ramadan := time.Date(2024, 3, 11, 12, 0, 0, 0, time.UTC) // 1 Ramadan 1445 (Umm al-Qura)
+	if got := HijriDate("en", ramadan); got != "1 Ramadan 1445 AH" {
+		t.Errorf("en: %q", got)
+	}
+	if got := HijriDate("ar", ramadan); got != "1 رمضان 1445 هـ" {
+		t.Errorf("ar: %q", got)
+	}
+}
