@@ -11,6 +11,7 @@ type User struct {
 	Email          string
 	Name           string
 	Language       string // "en" or "ar"
+	ShowHijri      bool   // show Umm al-Qura dates beside Gregorian ones
 	Role           Role
 	Active         bool
 	HospitalIDs    []int64

@@ -11,17 +11,17 @@ import (
 	"px360/app"
 )
 
-const userCols = `rowid, id, email, name, language, role, active, failed_logins, locked_until, session_version,
+const userCols = `rowid, id, email, name, language, show_hijri, role, active, failed_logins, locked_until, session_version,
 	last_login_at, created_at, updated_at`
 
 func scanUser(r scanner) (app.User, int64, error) {
 	var u app.User
 	var rowid int64
 	var role, locked, lastLogin, created, updated string
-	var active int
-	err := r.Scan(&rowid, &u.ID, &u.Email, &u.Name, &u.Language, &role, &active, &u.FailedLogins, &locked,
+	var active, hijri int
+	err := r.Scan(&rowid, &u.ID, &u.Email, &u.Name, &u.Language, &hijri, &role, &active, &u.FailedLogins, &locked,
 		&u.SessionVersion, &lastLogin, &created, &updated)
-	u.Role, u.Active = app.Role(role), active == 1
+	u.Role, u.Active, u.ShowHijri = app.Role(role), active == 1, hijri == 1
 	u.LockedUntil, u.LastLoginAt, u.CreatedAt, u.UpdatedAt = parseTS(locked), parseTS(lastLogin), parseTS(created), parseTS(updated)
 	return u, rowid, err
 }
@@ -68,20 +68,14 @@ func (s *Store) UserByID(ctx context.Context, id string) (*app.User, error) {
 func (s *Store) UserByEmail(ctx context.Context, email string) (*app.User, string, error) {
 	row := s.R.QueryRowContext(ctx, `select `+userCols+`, password_hash from users where email = ?`,
 		strings.ToLower(strings.TrimSpace(email)))
-	var u app.User
-	var rowid int64
-	var role, locked, lastLogin, created, updated, hash string
-	var active int
-	err := row.Scan(&rowid, &u.ID, &u.Email, &u.Name, &u.Language, &role, &active, &u.FailedLogins, &locked,
-		&u.SessionVersion, &lastLogin, &created, &updated, &hash)
+	var hash string
+	u, _, err := scanUser(scanFunc(func(dest ...any) error { return row.Scan(append(dest, &hash)...) }))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, "", app.ErrNotFound
 	}
 	if err != nil {
 		return nil, "", fmt.Errorf("user %s: %w", email, err)
 	}
-	u.Role, u.Active = app.Role(role), active == 1
-	u.LockedUntil, u.LastLoginAt, u.CreatedAt, u.UpdatedAt = parseTS(locked), parseTS(lastLogin), parseTS(created), parseTS(updated)
 	return &u, hash, loadAssignments(ctx, s.R, &u)
 }
 
@@ -155,9 +149,9 @@ func (tx *Tx) InsertUser(ctx context.Context, u *app.User, hash string) error {
 // UpdateUser saves u's profile, role, active flag and assignments.
 func (tx *Tx) UpdateUser(ctx context.Context, u *app.User) error {
 	u.UpdatedAt = tx.now
-	res, err := tx.ExecContext(ctx, `update users set email = ?, name = ?, language = ?, role = ?, active = ?,
-		session_version = ?, updated_at = ? where id = ?`, strings.ToLower(u.Email), u.Name, u.Language, string(u.Role),
-		boolInt(u.Active), u.SessionVersion, ts(tx.now), u.ID)
+	res, err := tx.ExecContext(ctx, `update users set email = ?, name = ?, language = ?, show_hijri = ?, role = ?, active = ?,
+		session_version = ?, updated_at = ? where id = ?`, strings.ToLower(u.Email), u.Name, u.Language, boolInt(u.ShowHijri),
+		string(u.Role), boolInt(u.Active), u.SessionVersion, ts(tx.now), u.ID)
 	if isUnique(err) {
 		return &app.Error{Code: app.EConflict, Message: "err.email_taken", Fields: app.FieldErrors{"email": "err.email_taken"}}
 	}

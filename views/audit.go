@@ -11,8 +11,13 @@ func auditTable(f Frame, rows []app.AuditEntry) g.Node {
 	return table(f, rows, []Column[app.AuditEntry]{
 		{Key: "field.time", Cell: func(e app.AuditEntry) g.Node { return f.DateTime(e.At) }},
 		{Key: "field.actor", Cell: func(e app.AuditEntry) g.Node { return ltr(e.ActorEmail) }},
-		{Key: "field.action", Cell: func(e app.AuditEntry) g.Node { return ltr(e.Action) }},
-		{Key: "field.record", Cell: func(e app.AuditEntry) g.Node { return ltr(e.Entity + " " + e.EntityID) }},
+		{Key: "field.action", Cell: func(e app.AuditEntry) g.Node { return g.Text(actionLabel(f, e.Action)) }},
+		{Key: "field.record", Cell: func(e app.AuditEntry) g.Node {
+			if e.EntityID == "" {
+				return g.Text(entityLabel(f, e.Entity))
+			}
+			return g.Group{g.Text(entityLabel(f, e.Entity) + " "), ltr("#" + trim(e.EntityID, 8))}
+		}},
 		{Key: "field.hospital", Cell: func(e app.AuditEntry) g.Node {
 			if e.HospitalID == 0 {
 				return g.Text("—")
@@ -42,4 +47,19 @@ func AuditList(f Frame, p app.Page[app.AuditEntry], fl Filter) g.Node {
 		auditTable(f, p.Items),
 		pager(f, "/admin/audit", fl, p),
 	)
+}
+
+// actionLabel names an audit action in the reader's language (the code when unknown).
+func actionLabel(f Frame, action string) string {
+	if _, ok := catalog["audit."+action]; ok {
+		return f.T("audit." + action)
+	}
+	return action
+}
+
+func entityLabel(f Frame, entity string) string {
+	if _, ok := catalog["entity."+entity]; ok {
+		return f.T("entity." + entity)
+	}
+	return entity
 }

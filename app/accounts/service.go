@@ -286,11 +286,20 @@ func (s *Service) SetLanguage(ctx context.Context, by app.Principal, lang string
 	if !app.ValidLanguage(lang) {
 		return app.Errorf(app.EInvalid, "err.choose_option")
 	}
+	return s.setPreference(ctx, by, func(u *app.User) { u.Language = lang })
+}
+
+// SetShowHijri stores whether the user sees Umm al-Qura dates beside Gregorian ones.
+func (s *Service) SetShowHijri(ctx context.Context, by app.Principal, show bool) error {
+	return s.setPreference(ctx, by, func(u *app.User) { u.ShowHijri = show })
+}
+
+func (s *Service) setPreference(ctx context.Context, by app.Principal, set func(*app.User)) error {
 	u, err := s.st.UserByID(ctx, by.UserID)
 	if err != nil {
 		return err
 	}
-	u.Language = lang
+	set(u)
 	return s.st.InTx(ctx, by, func(tx *store.Tx) error { return tx.UpdateUser(ctx, u) })
 }
 

@@ -187,3 +187,18 @@ func TestErrorPagesAreBilingual(t *testing.T) {
 		t.Fatal("the viewer's navigation shows pages of other roles")
 	}
 }
+
+func TestHijriPreference(t *testing.T) {
+	e := newEnv(t)
+	c := e.login(app.RoleStaff)
+	if r := e.get(c, "/account"); strings.Contains(r.body, " AH") {
+		t.Fatal("Hijri dates shown before the user asked for them")
+	}
+	if r := e.post(c, "/account/preferences", url.Values{"show_hijri": {"1"}}); r.status != 303 {
+		t.Fatalf("save: %d", r.status)
+	}
+	r := e.get(c, "/account")
+	if !regexp.MustCompile(`\d{4}-\d\d-\d\d \d\d:\d\d · \d+ [A-Za-z -]+ 14\d\d AH`).MatchString(r.body) {
+		t.Fatalf("no Hijri date on the account page after opting in: %.3000s", r.body)
+	}
+}

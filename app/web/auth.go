@@ -126,6 +126,17 @@ func (s *Server) changePassword(w http.ResponseWriter, r *http.Request) {
 	http.Redirect(w, r, "/account", http.StatusSeeOther)
 }
 
+// savePreferences stores the account's display preferences (Hijri dates).
+func (s *Server) savePreferences(w http.ResponseWriter, r *http.Request) {
+	form := parseForm(w, r)
+	if err := s.accounts.SetShowHijri(r.Context(), principal(r), form.Get("show_hijri") != ""); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.flash(r, "flash.saved")
+	http.Redirect(w, r, "/account", http.StatusSeeOther)
+}
+
 func (s *Server) signOutOthers(w http.ResponseWriter, r *http.Request) {
 	v, err := s.accounts.SignOutOthers(r.Context(), principal(r))
 	if err != nil {

@@ -22,7 +22,7 @@ import (
 
 // env is a real PX360 (demo data, two hospitals) behind an httptest server.
 type env struct {
-	t                  *testing.T
+	t                  testing.TB
 	a                  *appliance.App
 	srv                *httptest.Server
 	hospA, hospB       app.Hospital
@@ -34,9 +34,9 @@ type env struct {
 	viewerID           string
 }
 
-func newEnv(t *testing.T) *env { return newEnvWith(t, appliance.Config{LoginRate: rate.Inf}) }
+func newEnv(t testing.TB) *env { return newEnvWith(t, appliance.Config{LoginRate: rate.Inf}) }
 
-func newEnvWith(t *testing.T, cfg appliance.Config) *env {
+func newEnvWith(t testing.TB, cfg appliance.Config) *env {
 	t.Helper()
 	ctx := context.Background()
 	cfg.DataDir, cfg.Version, cfg.BackupAt = t.TempDir(), "test", "off"

@@ -43,7 +43,7 @@ func (s *Server) frame(r *http.Request) views.Frame {
 		by := principal(r)
 		f.Hospitals, _ = s.st.Hospitals(r.Context(), by.Scope)
 		f.Flash = s.sessions.PopString(r.Context(), "flash")
-		f.Hijri = s.sessions.GetBool(r.Context(), "hijri")
+		f.Hijri = f.User.ShowHijri
 		if len(f.Hospitals) == 1 {
 			f.Location, _ = time.LoadLocation(f.Hospitals[0].TimeZone)
 		}

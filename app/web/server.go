@@ -114,6 +114,7 @@ func (s *Server) registerRoutes() {
 	s.page("GET /{$}", app.PermDashboard, s.home)
 	s.page("GET /account", "", s.accountPage)
 	s.page("POST /account/password", "", s.changePassword)
+	s.page("POST /account/preferences", "", s.savePreferences)
 	s.page("POST /account/sessions/revoke", "", s.signOutOthers)
 
 	s.page("GET /admin/hospitals", app.PermOrgView, s.hospitalList)

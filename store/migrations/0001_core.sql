@@ -98,6 +98,7 @@ create table users (
   email text not null unique,
   name text not null,
   language text not null default 'en' check (language in ('en','ar')),
+  show_hijri integer not null default 0,
   role text not null check (role in ('px-admin','hospital-admin','department-manager','staff','viewer')),
   password_hash text not null,
   active integer not null default 1,
