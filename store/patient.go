@@ -42,6 +42,16 @@ func (s *Store) PatientByID(ctx context.Context, scope app.Scope, id int64) (app
 	return p, enc, err
 }
 
+// PatientByMRN returns the patient with mrn in hospital (any scope: callers check it).
+func (s *Store) PatientByMRN(ctx context.Context, hospitalID int64, mrn string) (app.Patient, error) {
+	p, err := scanPatient(s.R.QueryRowContext(ctx, `select `+patientCols+` from patients where hospital_id = ? and mrn = ?`,
+		hospitalID, strings.TrimSpace(mrn)))
+	if errors.Is(err, sql.ErrNoRows) {
+		return app.Patient{}, app.ErrNotFound
+	}
+	return p, err
+}
+
 // PatientIDByMRN returns the id of the patient with mrn in hospital, or 0.
 func (tx *Tx) PatientIDByMRN(ctx context.Context, hospitalID int64, mrn string) (int64, error) {
 	var id int64

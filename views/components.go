@@ -41,18 +41,18 @@ func errorSummary(f Frame, form Form, fields []Field) g.Node {
 	if len(form.Errors) == 0 {
 		return nil
 	}
-	label := map[string]string{}
-	for _, fl := range fields {
-		label[fl.Name] = f.T(fl.Label)
-	}
+	// Errors in the order of the fields on the page, then any not tied to a field.
 	var items []g.Node
+	seen := map[string]bool{}
+	for _, fl := range fields {
+		if key, ok := form.Errors[fl.Name]; ok {
+			seen[fl.Name] = true
+			items = append(items, h.Li(h.A(h.Href("#f-"+fl.Name), g.Text(f.T(fl.Label)+": "+f.T(key)))))
+		}
+	}
 	for _, name := range form.Errors.Names() {
-		text := f.T(form.Errors[name])
-		if l, ok := label[name]; ok {
-			text = l + ": " + text
-			items = append(items, h.Li(h.A(h.Href("#f-"+name), g.Text(text))))
-		} else {
-			items = append(items, h.Li(g.Text(text)))
+		if !seen[name] {
+			items = append(items, h.Li(g.Text(f.T(form.Errors[name]))))
 		}
 	}
 	return h.Div(h.Class("error-summary"), h.Role("alert"), h.TabIndex("-1"),

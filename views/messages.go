@@ -176,6 +176,10 @@ var catalog = map[string]message{
 	"system.search_rebuilding":       {"Rebuilding", "قيد إعادة البناء"},
 	"system.outbox_pending":          {"Events waiting", "أحداث بانتظار المعالجة"},
 	"system.outbox_failed":           {"Failed events", "أحداث فشلت معالجتها"},
+	"system.backups":                 {"Backups", "النسخ الاحتياطية"},
+	"system.backups_help":            {"A verified backup is written to DATA/backups every night; copy them off this server.", "تُكتب نسخة احتياطية موثّقة في DATA/backups كل ليلة؛ انسخها إلى خارج هذا الخادم."},
+	"system.backup_now":              {"Back up now", "نسخ احتياطي الآن"},
+	"flash.backup_done":              {"Backup written and verified.", "تمت كتابة النسخة الاحتياطية والتحقق منها."},
 	"system.retry":                   {"Retry", "إعادة المحاولة"},
 
 	// One-time messages
@@ -230,6 +234,7 @@ var catalog = map[string]message{
 	"err.code_taken":                  {"This code is already used.", "هذا الرمز مستخدم مسبقاً."},
 	"err.csv_empty":                   {"The file is empty.", "الملف فارغ."},
 	"err.csv_malformed":               {"The file is not valid CSV.", "الملف ليس بصيغة CSV صالحة."},
+	"err.csv_malformed_line":          {"The file is not valid CSV (near line %s); nothing was imported.", "الملف ليس بصيغة CSV صالحة (قرب السطر %s)؛ لم يُستورد شيء."},
 	"err.csv_missing_column":          {"A required column is missing.", "عمود مطلوب غير موجود."},
 	"err.csv_too_many_rows":           {"The file has too many rows; split it into files of 200,000 rows.", "الملف يحتوي صفوفاً كثيرة؛ قسّمه إلى ملفات من 200,000 صف."},
 	"err.csv_unknown_column":          {"The file has a column this import does not know.", "يحتوي الملف على عمود غير معروف لهذا الاستيراد."},

@@ -111,6 +111,8 @@ func (s *Service) validate(ctx context.Context, by app.Principal, in *UserInput,
 	}
 	slices.Sort(in.HospitalIDs)
 	in.HospitalIDs = slices.Compact(in.HospitalIDs)
+	slices.Sort(in.DepartmentIDs)
+	in.DepartmentIDs = slices.Compact(in.DepartmentIDs)
 	if in.Role != app.RolePXAdmin && in.Role.Valid() && len(in.HospitalIDs) == 0 {
 		fe.Add("hospitals", "err.hospital_required")
 	}
@@ -198,10 +200,15 @@ func (s *Service) UpdateUser(ctx context.Context, by app.Principal, id string, i
 	if err := s.validate(ctx, by, &in, false); err != nil {
 		return nil, err
 	}
-	if !by.Scope.All { // keep assignments to hospitals the admin cannot see
+	if !by.Scope.All { // keep assignments to hospitals (and their departments) the admin cannot see
 		for _, h := range u.HospitalIDs {
 			if !by.Scope.Allows(h) {
 				in.HospitalIDs = append(in.HospitalIDs, h)
+			}
+		}
+		for _, d := range u.DepartmentIDs {
+			if _, err := s.st.DepartmentByID(ctx, by.Scope, d); err != nil {
+				in.DepartmentIDs = append(in.DepartmentIDs, d)
 			}
 		}
 	}
@@ -396,14 +403,15 @@ func (s *Service) SignIn(ctx context.Context, email, password, ip string) (*app.
 	if err != nil {
 		return nil, fmt.Errorf("sign in %s: %w", email, err)
 	}
-	ok = ok && u.Active
 	var failures int
 	err = s.st.InTx(ctx, who, func(tx *store.Tx) error {
-		var err error
-		failures, err = tx.RecordLogin(ctx, u.ID, ok, s.MaxFailures, now.Add(s.LockFor))
-		if err != nil {
-			return err
+		if u.Active { // a disabled account is refused without counting towards a lockout
+			var err error
+			if failures, err = tx.RecordLogin(ctx, u.ID, ok, s.MaxFailures, now.Add(s.LockFor)); err != nil {
+				return err
+			}
 		}
+		ok = ok && u.Active
 		a := app.Audit{Action: "auth.signin", Entity: "user", EntityID: u.ID, HospitalID: firstHospital(u)}
 		if !ok {
 			reason := "wrong password"

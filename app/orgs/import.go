@@ -1,6 +1,7 @@
 package orgs
 
 import (
+	"bufio"
 	"context"
 	"encoding/csv"
 	"errors"
@@ -43,13 +44,24 @@ var (
 
 type csvRow struct {
 	line   int
-	fields map[string]string
+	fields map[string]string // only the columns the file has
+}
+
+// has reports whether the file has column c: a column the file lacks leaves the stored
+// value alone when a row updates an existing record.
+func (r csvRow) has(c string) bool {
+	_, ok := r.fields[c]
+	return ok
 }
 
 // readCSV reads the header and rows. A malformed file or header is an error for the
 // whole import; nothing is written.
 func readCSV(r io.Reader, columns, requiredCols []string) ([]csvRow, error) {
-	cr := csv.NewReader(r)
+	br := bufio.NewReader(r)
+	if b, err := br.Peek(3); err == nil && string(b) == "\ufeff" { // a UTF-8 byte-order mark (Excel)
+		br.Discard(3)
+	}
+	cr := csv.NewReader(br)
 	cr.FieldsPerRecord = -1
 	cr.TrimLeadingSpace = true
 	header, err := cr.Read()
@@ -61,7 +73,10 @@ func readCSV(r io.Reader, columns, requiredCols []string) ([]csvRow, error) {
 	}
 	idx := map[string]int{}
 	for i, h := range header {
-		h = strings.ToLower(strings.TrimSpace(strings.TrimPrefix(h, "\ufeff")))
+		h = strings.ToLower(strings.TrimSpace(h))
+		if h == "" && i == len(header)-1 {
+			continue // a trailing comma
+		}
 		known := false
 		for _, c := range columns {
 			known = known || c == h
@@ -82,15 +97,15 @@ func readCSV(r io.Reader, columns, requiredCols []string) ([]csvRow, error) {
 		if errors.Is(err, io.EOF) {
 			break
 		}
-		line, _ := cr.FieldPos(0)
 		if err != nil {
-			var pe *csv.ParseError
-			if errors.As(err, &pe) && pe.Err == csv.ErrFieldCount {
-				continue
+			line := 0
+			if pe := (*csv.ParseError)(nil); errors.As(err, &pe) {
+				line = pe.StartLine
 			}
-			return nil, &app.Error{Code: app.EInvalid, Message: "err.csv_malformed",
-				Fields: app.FieldErrors{"line": fmt.Sprint(line)}}
+			// Fields["line"] is the line number, not a message key: the page shows it in the message.
+			return nil, &app.Error{Code: app.EInvalid, Message: "err.csv_malformed", Fields: app.FieldErrors{"line": strconv.Itoa(line)}}
 		}
+		line, _ := cr.FieldPos(0)
 		if len(rows) >= MaxImportRows {
 			return nil, app.Errorf(app.EInvalid, "err.csv_too_many_rows")
 		}
@@ -207,15 +222,39 @@ func (s *Service) ImportStaff(ctx context.Context, by app.Principal, r io.Reader
 	build := func(r csvRow) (app.Staff, app.FieldErrors) {
 		f := r.fields
 		pre := app.FieldErrors{}
-		x := app.Staff{HospitalID: hospital(pre, f["hospital_code"]), EmployeeNo: f["employee_no"], NameEN: f["name_en"],
-			NameAR: f["name_ar"], Kind: app.StaffKind(strings.ToLower(f["kind"])), JobTitle: f["job_title"],
-			Email: f["email"], Phone: f["phone"], Active: true}
-		if c := f["department_code"]; c != "" && x.HospitalID != 0 {
-			d, err := s.st.DepartmentByCode(ctx, x.HospitalID, c)
-			if err != nil {
-				pre.Add("department_code", "err.department_unknown")
+		hospitalID := hospital(pre, f["hospital_code"])
+		x := app.Staff{HospitalID: hospitalID, Active: true}
+		if hospitalID != 0 && f["employee_no"] != "" {
+			if old, err := s.st.StaffByEmployeeNo(ctx, hospitalID, f["employee_no"]); err == nil {
+				x = old // an update: columns the file lacks keep their stored values
 			}
-			x.DepartmentID = d.ID
+		}
+		x.EmployeeNo = f["employee_no"]
+		set := func(col string, dst *string) {
+			if r.has(col) {
+				*dst = f[col]
+			}
+		}
+		set("name_en", &x.NameEN)
+		set("name_ar", &x.NameAR)
+		set("job_title", &x.JobTitle)
+		set("email", &x.Email)
+		set("phone", &x.Phone)
+		if r.has("kind") {
+			x.Kind = app.StaffKind(strings.ToLower(f["kind"]))
+		}
+		if r.has("department_code") {
+			dep := int64(0)
+			if c := f["department_code"]; c != "" && hospitalID != 0 {
+				d, err := s.st.DepartmentByCode(ctx, hospitalID, c)
+				if err != nil {
+					pre.Add("department_code", "err.department_unknown")
+				}
+				dep = d.ID
+			}
+			if dep != x.DepartmentID {
+				x.DepartmentID, x.SectionID = dep, 0 // a section belongs to its department
+			}
 		}
 		if len(pre) > 0 {
 			return x, pre
@@ -227,10 +266,7 @@ func (s *Service) ImportStaff(ctx context.Context, by app.Principal, r io.Reader
 		if err != nil && !errors.Is(err, app.ErrNotFound) {
 			return false, err
 		}
-		x.ID = before.ID
-		if before.ID != 0 {
-			x.SectionID, x.ReportsTo = before.SectionID, before.ReportsTo
-		}
+		x.ID = before.ID // the same row a duplicate line earlier in the file may have created
 		return before.ID == 0, saveStaff(ctx, tx, x, before)
 	})
 }
@@ -255,15 +291,30 @@ func (s *Service) ImportPatients(ctx context.Context, by app.Principal, r io.Rea
 	build := func(r csvRow) (sealed, app.FieldErrors) {
 		f := r.fields
 		pre := app.FieldErrors{}
-		p := app.Patient{HospitalID: hospital(pre, f["hospital_code"]), MRN: f["mrn"], NameEN: f["name_en"],
-			NameAR: f["name_ar"], NationalID: f["national_id"], Phone: f["phone"], Email: f["email"],
-			Language: strings.ToLower(f["language"])}
-		if b := f["birth_date"]; b != "" {
-			t, err := time.Parse(time.DateOnly, b)
-			if err != nil {
-				pre.Add("birth_date", "err.date_invalid")
+		p := app.Patient{HospitalID: hospital(pre, f["hospital_code"])}
+		if p.HospitalID != 0 && f["mrn"] != "" {
+			if old, err := s.st.PatientByMRN(ctx, p.HospitalID, f["mrn"]); err == nil {
+				p = old // an update: columns the file lacks keep their stored values
 			}
-			p.BirthDate = t
+		}
+		p.MRN, p.NationalID = f["mrn"], f["national_id"] // an empty national ID keeps the stored one
+		for col, dst := range map[string]*string{"name_en": &p.NameEN, "name_ar": &p.NameAR, "phone": &p.Phone, "email": &p.Email} {
+			if r.has(col) {
+				*dst = f[col]
+			}
+		}
+		if r.has("language") {
+			p.Language = strings.ToLower(f["language"])
+		}
+		if r.has("birth_date") {
+			p.BirthDate = time.Time{}
+			if b := f["birth_date"]; b != "" {
+				t, err := time.Parse(time.DateOnly, b)
+				if err != nil {
+					pre.Add("birth_date", "err.date_invalid")
+				}
+				p.BirthDate = t
+			}
 		}
 		if len(pre) > 0 {
 			return sealed{p: p}, pre
@@ -282,8 +333,10 @@ func (s *Service) ImportPatients(ctx context.Context, by app.Principal, r io.Rea
 		if err != nil {
 			return false, err
 		}
+		before := x.p
+		before.ID = id
 		x.p.ID = id
-		return id == 0, savePatient(ctx, tx, &x.p, app.Patient{ID: id, MRN: x.p.MRN}, x.enc, x.idx)
+		return id == 0, savePatient(ctx, tx, &x.p, before, x.enc, x.idx)
 	})
 }
 

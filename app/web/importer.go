@@ -50,6 +50,9 @@ func (s *Server) importUpload(w http.ResponseWriter, r *http.Request) {
 	if err != nil {
 		if app.ErrorCode(err) == app.EInvalid {
 			form.Errors = app.FieldErrors{"file": app.ErrorMessage(err)}
+			if line := app.Fields(err)["line"]; line != "" {
+				form.Errors["file"] = views.T(langFrom(r), "err.csv_malformed_line", line)
+			}
 			s.render(w, r, http.StatusUnprocessableEntity, views.Import(s.frame(r), form, orgs.StaffColumns, orgs.PatientColumns, nil))
 			return
 		}

@@ -160,6 +160,7 @@ func (s *Server) registerRoutes() {
 	s.page("GET /admin/audit", app.PermAuditView, s.auditList)
 	s.page("GET /admin/system", app.PermSystemManage, s.systemPage)
 	s.page("POST /admin/system/outbox/{id}/retry", app.PermSystemManage, s.outboxRetry)
+	s.page("POST /admin/system/backup", app.PermSystemManage, s.backupNow)
 
 	s.public("POST /api/v1/auth/token", s.apiToken)
 	s.api("GET /api/v1/me", "", s.apiMe)

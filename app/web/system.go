@@ -3,6 +3,7 @@ package web
 import (
 	"net/http"
 	"strconv"
+	"time"
 
 	"px360/store"
 	"px360/views"
@@ -37,5 +38,15 @@ func (s *Server) outboxRetry(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.flash(r, "flash.requeued")
+	http.Redirect(w, r, "/admin/system", http.StatusSeeOther)
+}
+
+// backupNow writes a verified backup into DATA/backups, as the nightly job does.
+func (s *Server) backupNow(w http.ResponseWriter, r *http.Request) {
+	if _, err := s.cfg.Backups.Scheduled(r.Context(), time.Now()); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.flash(r, "flash.backup_done")
 	http.Redirect(w, r, "/admin/system", http.StatusSeeOther)
 }
