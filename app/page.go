@@ -15,6 +15,7 @@ type ListQuery struct {
 	After      int64  // next page: ids < After
 	Before     int64  // previous page: ids > Before
 	Limit      int
+	NoCount    bool // skip the capped count (exports page through everything)
 }
 
 // Page is one page of a keyset list.

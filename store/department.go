@@ -49,7 +49,7 @@ func orgWhere(q app.ListQuery, extra ...string) ([]string, []any) {
 func (s *Store) ListDepartments(ctx context.Context, q app.ListQuery) (app.Page[app.Department], error) {
 	where, args := orgWhere(q, "code")
 	return list(ctx, s.R, keyset{table: "departments", cols: departmentCols, where: where, args: args,
-		after: q.After, before: q.Before, limit: q.Limit}, scanDepartment, func(d app.Department) int64 { return d.ID })
+		after: q.After, before: q.Before, limit: q.Limit, noCount: q.NoCount}, scanDepartment, func(d app.Department) int64 { return d.ID })
 }
 
 // Departments returns every department of the given hospitals in scope, by name (for select boxes).

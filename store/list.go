@@ -15,14 +15,15 @@ type scanner interface{ Scan(dest ...any) error }
 // keyset describes one keyset-paginated list query over a table with an integer id,
 // newest (highest id) first.
 type keyset struct {
-	table  string
-	idCol  string // the integer key column, "id" when empty
-	cols   string
-	where  []string
-	args   []any
-	after  int64
-	before int64
-	limit  int
+	table   string
+	idCol   string // the integer key column, "id" when empty
+	cols    string
+	where   []string
+	args    []any
+	after   int64
+	before  int64
+	limit   int
+	noCount bool
 }
 
 // list runs q and returns one page, plus a count of all matching rows capped at
@@ -85,6 +86,9 @@ func list[T any](ctx context.Context, db *sql.DB, q keyset, scan func(scanner) (
 		if q.after > 0 || (q.before > 0 && more) {
 			page.Prev = first
 		}
+	}
+	if q.noCount {
+		return page, nil
 	}
 	err = db.QueryRowContext(ctx, fmt.Sprintf("select count(*) from (select 1 from %s where %s limit %d)",
 		q.table, base, app.CountCap+1), q.args...).Scan(&page.Count)

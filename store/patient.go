@@ -28,7 +28,7 @@ func scanPatient(r scanner) (app.Patient, error) {
 func (s *Store) ListPatients(ctx context.Context, q app.ListQuery) (app.Page[app.Patient], error) {
 	where, args := orgWhere(q, "mrn")
 	return list(ctx, s.R, keyset{table: "patients", cols: patientCols, where: where, args: args,
-		after: q.After, before: q.Before, limit: q.Limit}, scanPatient, func(x app.Patient) int64 { return x.ID })
+		after: q.After, before: q.Before, limit: q.Limit, noCount: q.NoCount}, scanPatient, func(x app.Patient) int64 { return x.ID })
 }
 
 // PatientByID returns the patient and the encrypted national ID if their hospital is in scope.

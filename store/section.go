@@ -25,7 +25,7 @@ func (s *Store) ListSections(ctx context.Context, q app.ListQuery, departmentID 
 		where, args = append(where, "department_id = ?"), append(args, departmentID)
 	}
 	return list(ctx, s.R, keyset{table: "sections", cols: sectionCols, where: where, args: args,
-		after: q.After, before: q.Before, limit: q.Limit}, scanSection, func(x app.Section) int64 { return x.ID })
+		after: q.After, before: q.Before, limit: q.Limit, noCount: q.NoCount}, scanSection, func(x app.Section) int64 { return x.ID })
 }
 
 // SectionByID returns the section if its hospital is in scope.

@@ -29,7 +29,7 @@ func (s *Store) ListStaff(ctx context.Context, q app.ListQuery, departmentID int
 		where, args = append(where, "department_id = ?"), append(args, departmentID)
 	}
 	return list(ctx, s.R, keyset{table: "staff", cols: staffCols, where: where, args: args,
-		after: q.After, before: q.Before, limit: q.Limit}, scanStaff, func(x app.Staff) int64 { return x.ID })
+		after: q.After, before: q.Before, limit: q.Limit, noCount: q.NoCount}, scanStaff, func(x app.Staff) int64 { return x.ID })
 }
 
 // StaffByID returns the staff member if their hospital is in scope.

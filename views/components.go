@@ -249,3 +249,11 @@ func fieldClass(hasErr bool) string {
 	}
 	return "field"
 }
+
+// exportLink downloads exactly the rows the filter shows.
+func exportLink(f Frame, href string, fl Filter) g.Node {
+	if q := fl.query().Encode(); q != "" {
+		href += "?" + q
+	}
+	return h.A(h.Class("btn"), h.Href(href), h.Download(""), g.Text(f.T("list.export")))
+}

@@ -51,6 +51,7 @@ var catalog = map[string]message{
 	"list.prev":                   {"Previous", "السابق"},
 	"list.next":                   {"Next", "التالي"},
 	"list.pages":                  {"Pages", "الصفحات"},
+	"list.export":                 {"Export CSV", "تصدير CSV"},
 	"list.count":                  {"Total:", "الإجمالي:"},
 	"filter.apply":                {"Filter", "تصفية"},
 	"filter.all_hospitals":        {"All hospitals", "كل المستشفيات"},
@@ -182,6 +183,14 @@ var catalog = map[string]message{
 	"flash.backup_done":              {"Backup written and verified.", "تمت كتابة النسخة الاحتياطية والتحقق منها."},
 	"system.retry":                   {"Retry", "إعادة المحاولة"},
 
+	// Search
+	"search.title":       {"Search people", "البحث عن الأشخاص"},
+	"search.label":       {"Name, MRN or employee number", "الاسم أو رقم الملف أو الرقم الوظيفي"},
+	"search.placeholder": {"Search patients and staff…", "ابحث عن المرضى والموظفين…"},
+	"search.submit":      {"Search", "بحث"},
+	"search.help":        {"Type the start of a name in English or Arabic, or a full MRN or employee number.", "اكتب بداية الاسم بالعربية أو الإنجليزية، أو رقم الملف أو الرقم الوظيفي كاملاً."},
+	"search.none":        {"No one matches. Check the spelling or try the other language.", "لا توجد نتائج. تحقق من الإملاء أو جرّب اللغة الأخرى."},
+
 	// One-time messages
 	"flash.saved":             {"Saved.", "تم الحفظ."},
 	"flash.password_changed":  {"Your password has been changed. Other sessions were signed out.", "تم تغيير كلمة المرور وتسجيل الخروج من الجلسات الأخرى."},
@@ -210,6 +219,8 @@ var catalog = map[string]message{
 	"audit.staff.import":         {"Staff CSV imported", "استيراد موظفين"},
 	"audit.patient.create":       {"Patient created", "إضافة مريض"},
 	"audit.patient.update":       {"Patient changed", "تعديل مريض"},
+	"audit.patient.export":       {"Patients exported", "تصدير المرضى"},
+	"audit.staff.export":         {"Staff exported", "تصدير الموظفين"},
 	"audit.patient.import":       {"Patients CSV imported", "استيراد مرضى"},
 	"audit.outbox.requeue":       {"Event retried", "إعادة محاولة حدث"},
 	"audit.system.backup":        {"Backup taken", "نسخ احتياطي"},

@@ -83,3 +83,12 @@ func (s *Server) patientSave(w http.ResponseWriter, r *http.Request) {
 	s.flash(r, "flash.saved")
 	http.Redirect(w, r, "/admin/patients", http.StatusSeeOther)
 }
+
+// patientExport downloads the filtered patient list as CSV (the import format).
+func (s *Server) patientExport(w http.ResponseWriter, r *http.Request) {
+	q, _ := listQuery(r)
+	csvDownload(w, "patients-"+time.Now().Format("20060102")+".csv")
+	if _, err := s.orgs.ExportPatients(r.Context(), principal(r), q, w); err != nil {
+		s.log.Error("export patients", "request_id", requestID(r), "err", err)
+	}
+}

@@ -245,3 +245,10 @@ func submit(fe app.FieldErrors, save func() error) error {
 	}
 	return save()
 }
+
+// csvDownload starts a CSV attachment named file.
+func csvDownload(w http.ResponseWriter, file string) {
+	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
+	w.Header().Set("Content-Disposition", `attachment; filename="`+file+`"`)
+	w.Header().Set("Cache-Control", "no-store")
+}

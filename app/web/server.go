@@ -113,6 +113,7 @@ func (s *Server) registerRoutes() {
 
 	s.page("GET /{$}", app.PermDashboard, s.home)
 	s.page("GET /account", "", s.accountPage)
+	s.page("GET /search", app.PermStaffView, s.searchPage)
 	s.page("POST /account/password", "", s.changePassword)
 	s.page("POST /account/preferences", "", s.savePreferences)
 	s.page("POST /account/sessions/revoke", "", s.signOutOthers)
@@ -136,12 +137,14 @@ func (s *Server) registerRoutes() {
 	s.page("POST /admin/sections/{id}", app.PermOrgManage, s.sectionSave)
 
 	s.page("GET /admin/staff", app.PermStaffView, s.staffList)
+	s.page("GET /admin/staff/export.csv", app.PermStaffView, s.staffExport)
 	s.page("GET /admin/staff/new", app.PermStaffManage, s.staffNew)
 	s.page("POST /admin/staff", app.PermStaffManage, s.staffSave)
 	s.page("GET /admin/staff/{id}", app.PermStaffView, s.staffEdit)
 	s.page("POST /admin/staff/{id}", app.PermStaffManage, s.staffSave)
 
 	s.page("GET /admin/patients", app.PermPatientView, s.patientList)
+	s.page("GET /admin/patients/export.csv", app.PermPatientView, s.patientExport)
 	s.page("GET /admin/patients/new", app.PermPatientManage, s.patientNew)
 	s.page("POST /admin/patients", app.PermPatientManage, s.patientSave)
 	s.page("GET /admin/patients/{id}", app.PermPatientView, s.patientEdit)

@@ -3,6 +3,7 @@ package web
 import (
 	"net/http"
 	"net/url"
+	"time"
 
 	"px360/app"
 	"px360/views"
@@ -74,4 +75,13 @@ func (s *Server) staffSave(w http.ResponseWriter, r *http.Request) {
 	}
 	s.flash(r, "flash.saved")
 	http.Redirect(w, r, "/admin/staff", http.StatusSeeOther)
+}
+
+// staffExport downloads the filtered staff list as CSV (the import format).
+func (s *Server) staffExport(w http.ResponseWriter, r *http.Request) {
+	q, _ := listQuery(r)
+	csvDownload(w, "staff-"+time.Now().Format("20060102")+".csv")
+	if _, err := s.orgs.ExportStaff(r.Context(), principal(r), q, w); err != nil {
+		s.log.Error("export staff", "request_id", requestID(r), "err", err)
+	}
 }

@@ -1,0 +1,131 @@
+package orgs
+
+import (
+	"context"
+	"encoding/csv"
+	"io"
+	"strings"
+	"time"
+
+	"px360/app"
+)
+
+// exportPage is how many rows an export reads at a time.
+const exportPage = 500
+
+// ExportPatients writes the patients matching q (all pages) as CSV in the import format,
+// without national IDs, and audits the export. It returns the number of rows written.
+func (s *Service) ExportPatients(ctx context.Context, by app.Principal, q app.ListQuery, w io.Writer) (int, error) {
+	if !by.Can(app.PermPatientView) {
+		return 0, app.ErrForbidden
+	}
+	codes, err := s.hospitalCodes(ctx, by)
+	if err != nil {
+		return 0, err
+	}
+	cols := []string{"hospital_code", "mrn", "name_en", "name_ar", "phone", "email", "language", "birth_date"}
+	n, err := export(ctx, w, cols, q, func(q app.ListQuery) (app.Page[app.Patient], error) {
+		q.Scope = by.Scope
+		return s.st.ListPatients(ctx, q)
+	}, func(p app.Patient) []string {
+		birth := ""
+		if !p.BirthDate.IsZero() {
+			birth = p.BirthDate.Format(time.DateOnly)
+		}
+		return []string{codes[p.HospitalID], p.MRN, p.NameEN, p.NameAR, p.Phone, p.Email, p.Language, birth}
+	})
+	if err != nil {
+		return n, err
+	}
+	return n, s.auditExport(ctx, by, "patient", q, n)
+}
+
+// ExportStaff writes the staff matching q as CSV in the import format and audits it.
+func (s *Service) ExportStaff(ctx context.Context, by app.Principal, q app.ListQuery, w io.Writer) (int, error) {
+	if !by.Can(app.PermStaffView) {
+		return 0, app.ErrForbidden
+	}
+	codes, err := s.hospitalCodes(ctx, by)
+	if err != nil {
+		return 0, err
+	}
+	deps, err := s.st.Departments(ctx, by.Scope)
+	if err != nil {
+		return 0, err
+	}
+	depCode := map[int64]string{}
+	for _, d := range deps {
+		depCode[d.ID] = d.Code
+	}
+	n, err := export(ctx, w, StaffColumns, q, func(q app.ListQuery) (app.Page[app.Staff], error) {
+		q.Scope = by.Scope
+		return s.st.ListStaff(ctx, q, 0)
+	}, func(x app.Staff) []string {
+		return []string{codes[x.HospitalID], x.EmployeeNo, x.NameEN, x.NameAR, string(x.Kind), x.JobTitle,
+			depCode[x.DepartmentID], x.Email, x.Phone}
+	})
+	if err != nil {
+		return n, err
+	}
+	return n, s.auditExport(ctx, by, "staff", q, n)
+}
+
+func (s *Service) hospitalCodes(ctx context.Context, by app.Principal) (map[int64]string, error) {
+	hs, err := s.st.Hospitals(ctx, by.Scope)
+	codes := map[int64]string{}
+	for _, h := range hs {
+		codes[h.ID] = h.Code
+	}
+	return codes, err
+}
+
+func (s *Service) auditExport(ctx context.Context, by app.Principal, entity string, q app.ListQuery, n int) error {
+	return s.st.AuditOutside(ctx, by, app.Audit{Action: entity + ".export", Entity: entity, HospitalID: q.HospitalID,
+		Summary: map[string]any{"rows": n, "search": q.Search, "hospital": q.HospitalID}})
+}
+
+// export pages through a list with keyset cursors and writes one CSV row per item.
+func export[T any](ctx context.Context, w io.Writer, header []string, q app.ListQuery,
+	page func(app.ListQuery) (app.Page[T], error), row func(T) []string) (int, error) {
+	if _, err := io.WriteString(w, "\ufeff"); err != nil { // so spreadsheet programs read the Arabic as UTF-8
+		return 0, err
+	}
+	cw := csv.NewWriter(w)
+	if err := cw.Write(header); err != nil {
+		return 0, err
+	}
+	q.After, q.Before, q.Limit, q.NoCount = 0, 0, exportPage, true
+	n := 0
+	for {
+		p, err := page(q)
+		if err != nil {
+			return n, err
+		}
+		for _, item := range p.Items {
+			rec := row(item)
+			for i, v := range rec { // a cell starting with = + - @ would run as a formula in a spreadsheet
+				if v != "" && strings.ContainsRune("=+-@", rune(v[0])) && !isPhone(v) {
+					rec[i] = "'" + v
+				}
+			}
+			if err := cw.Write(rec); err != nil {
+				return n, err
+			}
+			n++
+		}
+		cw.Flush()
+		if err := cw.Error(); err != nil {
+			return n, err
+		}
+		if p.Next == 0 || ctx.Err() != nil {
+			return n, ctx.Err()
+		}
+		q.After = p.Next
+	}
+}
+
+// isPhone reports whether v is a normalised phone number (+ and digits), which is safe.
+func isPhone(v string) bool {
+	return len(v) > 1 && v[0] == '+' && strings.Trim(v[1:], "0123456789") == ""
+}
+
