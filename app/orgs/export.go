@@ -128,4 +128,3 @@ func export[T any](ctx context.Context, w io.Writer, header []string, q app.List
 func isPhone(v string) bool {
 	return len(v) > 1 && v[0] == '+' && strings.Trim(v[1:], "0123456789") == ""
 }
-
