@@ -20,8 +20,18 @@ func scanDepartment(r scanner) (app.Department, error) {
 	return d, err
 }
 
-// orgWhere builds the scope, hospital and name-prefix conditions shared by org lists.
-func orgWhere(q app.ListQuery, extra ...string) ([]string, []any) {
+// searchCols says where a list's search box looks: names folded into name_key (Latin)
+// and arCol (Arabic), and code columns matched exactly.
+type searchCols struct {
+	arCol string
+	codes []string
+	// codesByShape: only a term with a digit is a code, and only a term without one is a
+	// name, so each search is one index range (big tables: staff, patients).
+	codesByShape bool
+}
+
+// orgWhere builds the scope, hospital and search conditions shared by org lists.
+func orgWhere(q app.ListQuery, sc searchCols) ([]string, []any) {
 	var where []string
 	var args []any
 	if !q.Scope.All {
@@ -31,23 +41,40 @@ func orgWhere(q app.ListQuery, extra ...string) ([]string, []any) {
 	if q.HospitalID != 0 {
 		where, args = append(where, "hospital_id = ?"), append(args, q.HospitalID)
 	}
-	if t := strings.TrimSpace(q.Search); t != "" {
-		c1, a1 := prefixRange("name_key", app.NameKey(t))
-		c2, a2 := prefixRange("name_ar", t)
-		cond := "(" + c1 + " or " + c2
-		args = append(append(args, a1...), a2...)
-		for _, col := range extra {
-			cond += " or " + col + " = ?"
-			args = append(args, t)
-		}
-		where = append(where, cond+")")
+	t := strings.TrimSpace(q.Search)
+	if t == "" {
+		return where, args
 	}
-	return where, args
+	var conds []string
+	isCode := strings.ContainsAny(t, "0123456789")
+	if !sc.codesByShape || !isCode {
+		col := "name_key"
+		if hasArabic(t) {
+			col = sc.arCol
+		}
+		c, a := prefixRange(col, app.NameKey(t))
+		conds, args = append(conds, c), append(args, a...)
+	}
+	if !sc.codesByShape || isCode {
+		for _, col := range sc.codes {
+			conds, args = append(conds, col+" = ?"), append(args, t)
+		}
+	}
+	return append(where, "("+strings.Join(conds, " or ")+")"), args
+}
+
+func hasArabic(s string) bool {
+	for _, r := range s {
+		if r >= 0x0600 && r <= 0x06FF {
+			return true
+		}
+	}
+	return false
 }
 
 // ListDepartments lists departments in scope, newest first.
 func (s *Store) ListDepartments(ctx context.Context, q app.ListQuery) (app.Page[app.Department], error) {
-	where, args := orgWhere(q, "code")
+	where, args := orgWhere(q, searchCols{arCol: "name_ar", codes: []string{"upper(code)"}})
 	return list(ctx, s.R, keyset{table: "departments", cols: departmentCols, where: where, args: args,
 		after: q.After, before: q.Before, limit: q.Limit, noCount: q.NoCount}, scanDepartment, func(d app.Department) int64 { return d.ID })
 }

@@ -26,7 +26,7 @@ func scanPatient(r scanner) (app.Patient, error) {
 
 // ListPatients lists patients in scope, newest first; Search matches a name prefix or an MRN.
 func (s *Store) ListPatients(ctx context.Context, q app.ListQuery) (app.Page[app.Patient], error) {
-	where, args := orgWhere(q, "mrn")
+	where, args := orgWhere(q, searchCols{arCol: "name_key_ar", codes: []string{"mrn"}, codesByShape: true})
 	return list(ctx, s.R, keyset{table: "patients", cols: patientCols, where: where, args: args,
 		after: q.After, before: q.Before, limit: q.Limit, noCount: q.NoCount}, scanPatient, func(x app.Patient) int64 { return x.ID })
 }
@@ -101,19 +101,20 @@ func (tx *Tx) SavePatient(ctx context.Context, p *app.Patient, enc []byte, idx s
 	var err error
 	if p.ID == 0 {
 		p.CreatedAt = tx.now
-		err = tx.QueryRowContext(ctx, `insert into patients(hospital_id, mrn, name_en, name_ar, name_key, national_id_enc,
-			national_id_idx, phone, email, language, birth_date, created_at, updated_at) values (?,?,?,?,?,?,?,?,?,?,?,?,?)
-			returning id`, p.HospitalID, p.MRN, p.NameEN, p.NameAR, app.NameKey(p.NameEN), enc, idxArg, p.Phone, p.Email,
+		err = tx.QueryRowContext(ctx, `insert into patients(hospital_id, mrn, name_en, name_ar, name_key, name_key_ar,
+			national_id_enc, national_id_idx, phone, email, language, birth_date, created_at, updated_at)
+			values (?,?,?,?,?,?,?,?,?,?,?,?,?,?) returning id`, p.HospitalID, p.MRN, p.NameEN, p.NameAR,
+			app.NameKey(p.NameEN), app.NameKey(p.NameAR), enc, idxArg, p.Phone, p.Email,
 			p.Language, birth, ts(tx.now), ts(tx.now)).Scan(&p.ID)
 	} else {
 		nid := "national_id_enc = ?, national_id_idx = ?,"
-		args := []any{p.HospitalID, p.MRN, p.NameEN, p.NameAR, app.NameKey(p.NameEN), enc, idxArg}
+		args := []any{p.HospitalID, p.MRN, p.NameEN, p.NameAR, app.NameKey(p.NameEN), app.NameKey(p.NameAR), enc, idxArg}
 		if keepNID {
-			nid, args = "", args[:5]
+			nid, args = "", args[:6]
 		}
 		args = append(args, p.Phone, p.Email, p.Language, birth, ts(tx.now), p.ID)
 		err = affectOne(tx.ExecContext(ctx, `update patients set hospital_id = ?, mrn = ?, name_en = ?, name_ar = ?,
-			name_key = ?, `+nid+` phone = ?, email = ?, language = ?, birth_date = ?, updated_at = ? where id = ?`, args...))
+			name_key = ?, name_key_ar = ?, `+nid+` phone = ?, email = ?, language = ?, birth_date = ?, updated_at = ? where id = ?`, args...))
 	}
 	if isUnique(err) {
 		return &app.Error{Code: app.EConflict, Message: "err.mrn_taken", Fields: app.FieldErrors{"mrn": "err.mrn_taken"}}

@@ -20,7 +20,7 @@ func scanSection(r scanner) (app.Section, error) {
 
 // ListSections lists sections in scope, newest first, optionally of one department.
 func (s *Store) ListSections(ctx context.Context, q app.ListQuery, departmentID int64) (app.Page[app.Section], error) {
-	where, args := orgWhere(q)
+	where, args := orgWhere(q, searchCols{arCol: "name_ar"})
 	if departmentID != 0 {
 		where, args = append(where, "department_id = ?"), append(args, departmentID)
 	}

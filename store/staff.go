@@ -24,7 +24,7 @@ func scanStaff(r scanner) (app.Staff, error) {
 
 // ListStaff lists staff in scope, newest first; Search matches a name prefix or an employee number.
 func (s *Store) ListStaff(ctx context.Context, q app.ListQuery, departmentID int64) (app.Page[app.Staff], error) {
-	where, args := orgWhere(q, "employee_no")
+	where, args := orgWhere(q, searchCols{arCol: "name_key_ar", codes: []string{"employee_no"}, codesByShape: true})
 	if departmentID != 0 {
 		where, args = append(where, "department_id = ?"), append(args, departmentID)
 	}
@@ -64,15 +64,15 @@ func (tx *Tx) StaffByEmployeeNo(ctx context.Context, hospitalID int64, no string
 // SaveStaff inserts x (ID 0) or updates it.
 func (tx *Tx) SaveStaff(ctx context.Context, x *app.Staff) error {
 	args := []any{x.HospitalID, nullID(x.DepartmentID), nullID(x.SectionID), x.EmployeeNo, x.NameEN, x.NameAR,
-		app.NameKey(x.NameEN), string(x.Kind), x.JobTitle, nullID(x.ReportsTo), x.Email, x.Phone, boolInt(x.Active), ts(tx.now)}
+		app.NameKey(x.NameEN), app.NameKey(x.NameAR), string(x.Kind), x.JobTitle, nullID(x.ReportsTo), x.Email, x.Phone, boolInt(x.Active), ts(tx.now)}
 	var err error
 	if x.ID == 0 {
 		err = tx.QueryRowContext(ctx, `insert into staff(hospital_id, department_id, section_id, employee_no, name_en, name_ar,
-			name_key, kind, job_title, reports_to, email, phone, active, updated_at, created_at)
-			values (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) returning id`, append(args, ts(tx.now))...).Scan(&x.ID)
+			name_key, name_key_ar, kind, job_title, reports_to, email, phone, active, updated_at, created_at)
+			values (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) returning id`, append(args, ts(tx.now))...).Scan(&x.ID)
 	} else {
 		err = affectOne(tx.ExecContext(ctx, `update staff set hospital_id = ?, department_id = ?, section_id = ?,
-			employee_no = ?, name_en = ?, name_ar = ?, name_key = ?, kind = ?, job_title = ?, reports_to = ?, email = ?,
+			employee_no = ?, name_en = ?, name_ar = ?, name_key = ?, name_key_ar = ?, kind = ?, job_title = ?, reports_to = ?, email = ?,
 			phone = ?, active = ?, updated_at = ? where id = ?`, append(args, x.ID)...))
 	}
 	if isUnique(err) {

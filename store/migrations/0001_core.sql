@@ -56,6 +56,7 @@ create table staff (
   name_en text not null,
   name_ar text not null,
   name_key text not null,
+  name_key_ar text not null default '',
   kind text not null check (kind in ('physician','nurse','admin','other')),
   job_title text not null default '',
   reports_to integer references staff(id),
@@ -66,8 +67,12 @@ create table staff (
   updated_at text not null,
   unique (hospital_id, employee_no)
 ) strict;
+create index staff_hospital on staff(hospital_id); -- rowid order within a hospital: keyset pages
 create index staff_hospital_name on staff(hospital_id, name_key);
 create index staff_name on staff(name_key);
+create index staff_name_ar on staff(name_key_ar);
+create index staff_hospital_name_ar on staff(hospital_id, name_key_ar);
+create index staff_employee_no on staff(employee_no);
 create index staff_department on staff(department_id);
 create index staff_reports_to on staff(reports_to);
 
@@ -78,6 +83,7 @@ create table patients (
   name_en text not null,
   name_ar text not null,
   name_key text not null,
+  name_key_ar text not null default '',
   national_id_enc blob,
   national_id_idx text,
   phone text not null default '',
@@ -88,8 +94,11 @@ create table patients (
   updated_at text not null,
   unique (hospital_id, mrn)
 ) strict;
+create index patients_hospital on patients(hospital_id); -- rowid order within a hospital: keyset pages
 create index patients_mrn on patients(mrn);
 create index patients_name on patients(name_key);
+create index patients_name_ar on patients(name_key_ar);
+create index patients_hospital_name_ar on patients(hospital_id, name_key_ar);
 create index patients_hospital_name on patients(hospital_id, name_key);
 create index patients_national_id on patients(national_id_idx);
 
