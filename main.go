@@ -392,6 +392,11 @@ func cmdRestore(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		return errUsage
 	}
 	check := func(ctx context.Context, dbPath string, m install.Manifest) error {
+		for _, k := range []string{"keys/field.key", "keys/index.key", "keys/token.key"} {
+			if m.Sizes[k] != 32 { // without its keys a backup's national IDs can never be read again
+				return fmt.Errorf("the backup lacks the key %s (or it is damaged)", k)
+			}
+		}
 		if m.SchemaVersion > store.LatestSchema() {
 			return fmt.Errorf("the backup has schema %d, newer than this px360 (%d): use a newer px360", m.SchemaVersion, store.LatestSchema())
 		}
@@ -434,7 +439,9 @@ func cmdService(action string, args []string, stdout, stderr io.Writer) error {
 	if err := f.parse(args); err != nil {
 		return err
 	}
-	svc, err := install.NewService(install.ServiceConfig{DataDir: *f.data, Addr: *f.addr}, nil)
+	// Control only talks to the service manager; the service itself runs `px360 serve`.
+	notHere := func(context.Context) error { return errors.New("the service runs through `px360 serve`") }
+	svc, err := install.NewService(install.ServiceConfig{DataDir: *f.data, Addr: *f.addr}, notHere)
 	if err != nil {
 		return err
 	}

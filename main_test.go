@@ -387,3 +387,15 @@ func TestNoPlaintextNationalIDUnderData(t *testing.T) {
 	stop()
 	scan() // after a clean shutdown
 }
+
+func TestServiceCommandsReachTheServiceManager(t *testing.T) {
+	// This machine may have no service manager, so the answer may be an error from it;
+	// what must not happen is a failure before the service manager is asked.
+	_, _, err := runCLI(t, "", "status", "--data", t.TempDir())
+	if err != nil && strings.Contains(err.Error(), "no run function") {
+		t.Fatalf("status: %v", err)
+	}
+	if _, _, err := runCLI(t, "", "install", "--bogus"); !errors.Is(err, errUsage) {
+		t.Fatalf("install --bogus: %v, want usage", err)
+	}
+}

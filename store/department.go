@@ -24,7 +24,7 @@ func scanDepartment(r scanner) (app.Department, error) {
 // and arCol (Arabic), and code columns matched exactly.
 type searchCols struct {
 	arCol string
-	codes []string
+	codes []codeCol
 	// codesByShape: only a term with a digit is a code, and only a term without one is a
 	// name, so each search is one index range (big tables: staff, patients).
 	codesByShape bool
@@ -57,10 +57,23 @@ func orgWhere(q app.ListQuery, sc searchCols) ([]string, []any) {
 	}
 	if !sc.codesByShape || isCode {
 		for _, col := range sc.codes {
-			conds, args = append(conds, col+" = ?"), append(args, t)
+			conds, args = append(conds, col.col+" = ?"), append(args, col.normalise(t))
 		}
 	}
 	return append(where, "("+strings.Join(conds, " or ")+")"), args
+}
+
+// codeCol is a code column and how a typed term is normalised to match it.
+type codeCol struct {
+	col   string
+	upper bool // the column is stored in capitals (department codes)
+}
+
+func (c codeCol) normalise(t string) string {
+	if c.upper {
+		return strings.ToUpper(t)
+	}
+	return t
 }
 
 func hasArabic(s string) bool {
@@ -74,7 +87,7 @@ func hasArabic(s string) bool {
 
 // ListDepartments lists departments in scope, newest first.
 func (s *Store) ListDepartments(ctx context.Context, q app.ListQuery) (app.Page[app.Department], error) {
-	where, args := orgWhere(q, searchCols{arCol: "name_ar", codes: []string{"upper(code)"}})
+	where, args := orgWhere(q, searchCols{arCol: "name_ar", codes: []codeCol{{"code", true}}})
 	return list(ctx, s.R, keyset{table: "departments", cols: departmentCols, where: where, args: args,
 		after: q.After, before: q.Before, limit: q.Limit, noCount: q.NoCount}, scanDepartment, func(d app.Department) int64 { return d.ID })
 }

@@ -20,7 +20,7 @@ func scanHospital(r scanner) (app.Hospital, error) {
 	return h, err
 }
 
-// Organization returns the organization (there is one per installation), creating it
+// EnsureOrganization returns the organization's id (there is one per installation), creating it
 // with the given names when absent.
 func (tx *Tx) EnsureOrganization(ctx context.Context, nameEN, nameAR string) (int64, error) {
 	var id int64

@@ -115,3 +115,34 @@ func scopeIn(col string, s app.Scope) (string, []any) {
 func prefixRange(col, p string) (string, []any) {
 	return col + " >= ? and " + col + " < ?", []any{p, p + "\U0010FFFF"}
 }
+
+// byIDs loads the rows with ids from table, limited to scope, in one query.
+func byIDs[T any](ctx context.Context, s *Store, table, cols string, scope app.Scope, ids []int64,
+	scan func(scanner) (T, error), idOf func(T) int64) (map[int64]T, error) {
+	out := make(map[int64]T, len(ids))
+	if len(ids) == 0 {
+		return out, nil
+	}
+	args := make([]any, len(ids))
+	for i, id := range ids {
+		args[i] = id
+	}
+	where := "id in (" + strings.TrimSuffix(strings.Repeat("?,", len(ids)), ",") + ")"
+	if !scope.All {
+		c, a := scopeIn("hospital_id", scope)
+		where, args = where+" and "+c, append(args, a...)
+	}
+	rows, err := s.R.QueryContext(ctx, "select "+cols+" from "+table+" where "+where, args...)
+	if err != nil {
+		return nil, fmt.Errorf("%s by ids: %w", table, err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		v, err := scan(rows)
+		if err != nil {
+			return nil, err
+		}
+		out[idOf(v)] = v
+	}
+	return out, rows.Err()
+}

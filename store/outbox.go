@@ -140,12 +140,27 @@ func (s *Store) ListFailedEvents(ctx context.Context, after int64) (app.Page[app
 	}, func(e app.Event) int64 { return e.Seq })
 }
 
-// PruneOutbox deletes delivered events older than before.
+// PruneOutbox deletes delivered events older than before, with their delivery records,
+// a thousand at a time so the single writer is never held for long. Failed events stay.
 func (s *Store) PruneOutbox(ctx context.Context, before time.Time) (int64, error) {
-	res, err := s.W.ExecContext(ctx, `delete from outbox where done_at != '' and done_at < ?`, ts(before))
-	if err != nil {
-		return 0, err
+	var total int64
+	for {
+		var n int64
+		err := s.InTx(ctx, app.System, func(tx *Tx) error {
+			batch := `select event_id from outbox where done_at != '' and done_at < ? order by done_at limit 1000`
+			if _, err := tx.ExecContext(ctx, `delete from outbox_deliveries where event_id in (`+batch+`)`, ts(before)); err != nil {
+				return err
+			}
+			res, err := tx.ExecContext(ctx, `delete from outbox where event_id in (`+batch+`)`, ts(before))
+			if err != nil {
+				return err
+			}
+			n, err = res.RowsAffected()
+			return err
+		})
+		total += n
+		if err != nil || n == 0 {
+			return total, err
+		}
 	}
-	_, _ = s.W.ExecContext(ctx, `delete from outbox_deliveries where done_at < ?`, ts(before))
-	return res.RowsAffected()
 }

@@ -26,7 +26,7 @@ func scanPatient(r scanner) (app.Patient, error) {
 
 // ListPatients lists patients in scope, newest first; Search matches a name prefix or an MRN.
 func (s *Store) ListPatients(ctx context.Context, q app.ListQuery) (app.Page[app.Patient], error) {
-	where, args := orgWhere(q, searchCols{arCol: "name_key_ar", codes: []string{"mrn"}, codesByShape: true})
+	where, args := orgWhere(q, searchCols{arCol: "name_key_ar", codes: []codeCol{{col: "mrn"}}, codesByShape: true})
 	return list(ctx, s.R, keyset{table: "patients", cols: patientCols, where: where, args: args,
 		after: q.After, before: q.Before, limit: q.Limit, noCount: q.NoCount}, scanPatient, func(x app.Patient) int64 { return x.ID })
 }
@@ -125,3 +125,9 @@ func (tx *Tx) SavePatient(ctx context.Context, p *app.Patient, enc []byte, idx s
 type scanFunc func(dest ...any) error
 
 func (f scanFunc) Scan(dest ...any) error { return f(dest...) }
+
+// PatientsByIDs returns the patients with the given ids that are in scope, keyed by id
+// (one query for a page of search hits).
+func (s *Store) PatientsByIDs(ctx context.Context, scope app.Scope, ids []int64) (map[int64]app.Patient, error) {
+	return byIDs(ctx, s, "patients", patientCols, scope, ids, scanPatient, func(p app.Patient) int64 { return p.ID })
+}

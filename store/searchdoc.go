@@ -43,15 +43,15 @@ func (s *Store) SearchDoc(ctx context.Context, kind string, id int64) (app.Searc
 		table, code = "patients", "mrn"
 	}
 	docs, err := s.searchDocs(ctx, kind, `select id, hospital_id, name_en, name_ar, `+code+` from `+table+
-		` where id >= ? order by id limit ?`, id, 1)
-	if err != nil || len(docs) == 0 || docs[0].ID != id {
+		` where id = ?`, id)
+	if err != nil || len(docs) == 0 {
 		return app.SearchDoc{}, false, err
 	}
 	return docs[0], true, nil
 }
 
-func (s *Store) searchDocs(ctx context.Context, kind, query string, after int64, limit int) ([]app.SearchDoc, error) {
-	rows, err := s.R.QueryContext(ctx, query, after, limit)
+func (s *Store) searchDocs(ctx context.Context, kind, query string, args ...any) ([]app.SearchDoc, error) {
+	rows, err := s.R.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, fmt.Errorf("search docs %s: %w", kind, err)
 	}

@@ -24,7 +24,7 @@ func scanStaff(r scanner) (app.Staff, error) {
 
 // ListStaff lists staff in scope, newest first; Search matches a name prefix or an employee number.
 func (s *Store) ListStaff(ctx context.Context, q app.ListQuery, departmentID int64) (app.Page[app.Staff], error) {
-	where, args := orgWhere(q, searchCols{arCol: "name_key_ar", codes: []string{"employee_no"}, codesByShape: true})
+	where, args := orgWhere(q, searchCols{arCol: "name_key_ar", codes: []codeCol{{col: "employee_no"}}, codesByShape: true})
 	if departmentID != 0 {
 		where, args = append(where, "department_id = ?"), append(args, departmentID)
 	}
@@ -80,4 +80,9 @@ func (tx *Tx) SaveStaff(ctx context.Context, x *app.Staff) error {
 			Fields: app.FieldErrors{"employee_no": "err.employee_no_taken"}}
 	}
 	return err
+}
+
+// StaffByIDs returns the staff with the given ids that are in scope, keyed by id.
+func (s *Store) StaffByIDs(ctx context.Context, scope app.Scope, ids []int64) (map[int64]app.Staff, error) {
+	return byIDs(ctx, s, "staff", staffCols, scope, ids, scanStaff, func(x app.Staff) int64 { return x.ID })
 }

@@ -230,3 +230,36 @@ func TestSnapshotIsAValidDatabase(t *testing.T) {
 		t.Fatalf("snapshot hospitals %v %v", hs, err)
 	}
 }
+
+func TestPruneOutboxKeepsPendingAndFailed(t *testing.T) {
+	s := open(t)
+	ctx := context.Background()
+	for i := 0; i < 2500; i++ {
+		if err := s.InTx(ctx, app.System, func(tx *store.Tx) error { return tx.Emit(ctx, "x", 0, i) }); err != nil {
+			t.Fatal(err)
+		}
+	}
+	now := time.Now()
+	evs, _ := s.ClaimEvents(ctx, now, time.Minute, 2400)
+	for i, e := range evs {
+		s.MarkDelivered(ctx, e.ID, "h", now)
+		if i == 0 {
+			s.RetryEvent(ctx, e.Seq, "boom", time.Time{}, now) // failed for good
+			continue
+		}
+		s.FinishEvent(ctx, e.Seq, now)
+	}
+	n, err := s.PruneOutbox(ctx, now.Add(time.Second))
+	if err != nil || n != 2399 {
+		t.Fatalf("pruned %d, %v; want 2399", n, err)
+	}
+	st, _ := s.OutboxStats(ctx)
+	if st.Pending != 100 || st.Failed != 1 {
+		t.Fatalf("after pruning: %+v, want 100 pending and 1 failed", st)
+	}
+	var deliveries int
+	s.R.QueryRow(`select count(*) from outbox_deliveries`).Scan(&deliveries)
+	if deliveries != 1 {
+		t.Fatalf("%d delivery records left, want the failed event's 1", deliveries)
+	}
+}

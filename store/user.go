@@ -146,22 +146,37 @@ func (tx *Tx) InsertUser(ctx context.Context, u *app.User, hash string) error {
 	return tx.setAssignments(ctx, u)
 }
 
-// UpdateUser saves u's profile, role, active flag and assignments.
-func (tx *Tx) UpdateUser(ctx context.Context, u *app.User) error {
+// UpdateUser saves u's profile, role, active flag and assignments, and adds bump to its
+// session version (1 signs the user out everywhere). It refuses with a conflict when the
+// row changed since u was read (u.UpdatedAt), so two admins cannot overwrite each other,
+// and an edit cannot undo a "sign out everywhere" that happened meanwhile.
+func (tx *Tx) UpdateUser(ctx context.Context, u *app.User, bump int64) error {
+	read := u.UpdatedAt
 	u.UpdatedAt = tx.now
-	res, err := tx.ExecContext(ctx, `update users set email = ?, name = ?, language = ?, show_hijri = ?, role = ?, active = ?,
-		session_version = ?, updated_at = ? where id = ?`, strings.ToLower(u.Email), u.Name, u.Language, boolInt(u.ShowHijri),
-		string(u.Role), boolInt(u.Active), u.SessionVersion, ts(tx.now), u.ID)
+	err := tx.QueryRowContext(ctx, `update users set email = ?, name = ?, language = ?, show_hijri = ?, role = ?, active = ?,
+		session_version = session_version + ?, updated_at = ? where id = ? and updated_at = ? returning session_version`,
+		strings.ToLower(u.Email), u.Name, u.Language, boolInt(u.ShowHijri), string(u.Role), boolInt(u.Active), bump,
+		ts(tx.now), u.ID, ts(read)).Scan(&u.SessionVersion)
 	if isUnique(err) {
 		return &app.Error{Code: app.EConflict, Message: "err.email_taken", Fields: app.FieldErrors{"email": "err.email_taken"}}
+	}
+	if errors.Is(err, sql.ErrNoRows) {
+		return &app.Error{Code: app.EConflict, Message: "err.changed_meanwhile"}
 	}
 	if err != nil {
 		return fmt.Errorf("update user: %w", err)
 	}
-	if n, _ := res.RowsAffected(); n == 0 {
-		return app.ErrNotFound
-	}
 	return tx.setAssignments(ctx, u)
+}
+
+// SetUserLanguage stores a user's UI language, touching nothing else.
+func (tx *Tx) SetUserLanguage(ctx context.Context, userID, lang string) error {
+	return affectOne(tx.ExecContext(ctx, `update users set language = ? where id = ?`, lang, userID))
+}
+
+// SetUserHijri stores whether a user sees Hijri dates, touching nothing else.
+func (tx *Tx) SetUserHijri(ctx context.Context, userID string, show bool) error {
+	return affectOne(tx.ExecContext(ctx, `update users set show_hijri = ? where id = ?`, boolInt(show), userID))
 }
 
 func (tx *Tx) setAssignments(ctx context.Context, u *app.User) error {
@@ -253,11 +268,4 @@ func (s *Store) PasswordResetValid(ctx context.Context, tokenHash string) bool {
 	_ = s.R.QueryRowContext(ctx, `select count(*) from password_resets where token_hash = ? and used_at = '' and expires_at > ?`,
 		tokenHash, ts(s.Now())).Scan(&n)
 	return n > 0
-}
-
-// CountUsers returns the number of users (to decide whether first-run setup is needed).
-func (s *Store) CountUsers(ctx context.Context) (int, error) {
-	var n int
-	err := s.R.QueryRowContext(ctx, `select count(*) from users`).Scan(&n)
-	return n, err
 }

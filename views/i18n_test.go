@@ -33,10 +33,10 @@ var keyPattern = regexp.MustCompile(`^(nav|login|reset|error|form|field|help|lis
 
 // notMessages are literals shaped like keys that are not shown to people (audit
 // actions, permissions, event kinds).
-var notMessages = regexp.MustCompile(`^(\w+\.(create|update|import|export|manage|view|saved|set_password|reset_link|reset_password|change_password|signin|signin_failed|signout|signout_others|backup|restore|requeue)|error\.500|patient\.national_id|field\.key)$`)
+var notMessages = regexp.MustCompile(`^(\w+\.(create|update|import|export|manage|view|saved|set_password|reset_link|reset_password|change_password|preferences|signin|signin_failed|signout|signout_others|backup|restore|requeue)|error\.500|patient\.national_id|field\.key)$`)
 
 // auditAction matches the audit actions the audit browser names in both languages.
-var auditAction = regexp.MustCompile(`^(auth|user|hospital|department|section|staff|patient|outbox|system)\.(create|update|import|export|signin|signin_failed|signout|signout_others|set_password|reset_link|reset_password|change_password|requeue|backup|restore)$`)
+var auditAction = regexp.MustCompile(`^(auth|user|hospital|department|section|staff|patient|outbox|system)\.(create|update|import|export|signin|signin_failed|signout|signout_others|set_password|reset_link|reset_password|change_password|preferences|requeue|backup|restore)$`)
 
 // TestEveryKeyInTheSourceIsTranslated reads every Go file of the product and checks that
 // each message-key literal (and each dynamic family: roles, categories, staff kinds,
@@ -85,7 +85,7 @@ func TestEveryKeyInTheSourceIsTranslated(t *testing.T) {
 		used["staff_kind."+string(k)] = "app.StaffKinds"
 	}
 	used["system.search_ready"], used["system.search_rebuilding"] = "search.Status", "search.Status"
-	for _, code := range []string{"403", "404", "429", "500", "503"} {
+	for _, code := range []string{"400", "403", "404", "429", "500", "503"} {
 		used["error."+code+".title"], used["error."+code+".text"] = "ErrorPage", "ErrorPage"
 	}
 	for _, code := range []string{app.ENotFound, app.EForbidden, app.EInternal, app.ERateLimited, app.EUnauthorized} {

@@ -32,6 +32,8 @@ var catalog = map[string]message{
 
 	// Errors pages
 	"error.home":      {"Go to the home page", "الذهاب إلى الصفحة الرئيسية"},
+	"error.400.title": {"The request could not be read", "تعذّرت قراءة الطلب"},
+	"error.400.text":  {"The form was too large or damaged. Go back and try again.", "النموذج كبير جداً أو تالف. ارجع وحاول مرة أخرى."},
 	"error.403.title": {"Access denied", "غير مسموح بالوصول"},
 	"error.403.text":  {"Your role does not allow this page. Ask an administrator if you need access.", "دورك لا يسمح بهذه الصفحة. اطلب الصلاحية من المسؤول إذا احتجت إليها."},
 	"error.404.title": {"Page not found", "الصفحة غير موجودة"},
@@ -207,6 +209,7 @@ var catalog = map[string]message{
 	"audit.user.set_password":    {"Password set by admin", "تعيين كلمة المرور من المسؤول"},
 	"audit.user.reset_link":      {"Reset link issued", "إصدار رابط إعادة تعيين"},
 	"audit.user.reset_password":  {"Password reset by link", "إعادة تعيين كلمة المرور بالرابط"},
+	"audit.user.preferences":     {"Preferences changed", "تغيير التفضيلات"},
 	"audit.user.change_password": {"Password changed", "تغيير كلمة المرور"},
 	"audit.hospital.create":      {"Hospital created", "إنشاء مستشفى"},
 	"audit.hospital.update":      {"Hospital changed", "تعديل مستشفى"},
@@ -259,6 +262,7 @@ var catalog = map[string]message{
 	"err.employee_no_taken":           {"This employee number is already used in the hospital.", "هذا الرقم الوظيفي مستخدم في المستشفى."},
 	"err.file_required":               {"Choose a CSV file.", "اختر ملف CSV."},
 	"err.forbidden":                   {"You do not have permission for this.", "ليست لديك صلاحية لذلك."},
+	"err.hospital_fixed":              {"A saved record cannot move to another hospital; create it there instead.", "لا يمكن نقل سجل محفوظ إلى مستشفى آخر؛ أنشئه هناك بدلاً من ذلك."},
 	"err.hospital_not_allowed":        {"Choose one of your hospitals.", "اختر أحد مستشفياتك."},
 	"err.hospital_required":           {"Choose at least one hospital.", "اختر مستشفى واحداً على الأقل."},
 	"err.internal":                    {"Something went wrong. Please try again.", "حدث خطأ ما. يرجى المحاولة مرة أخرى."},
@@ -277,6 +281,8 @@ var catalog = map[string]message{
 	"err.rate_limited":                {"Too many attempts. Please wait a minute.", "محاولات كثيرة. يرجى الانتظار دقيقة."},
 	"err.required":                    {"This field is required.", "هذا الحقل مطلوب."},
 	"err.reset_link_invalid":          {"This reset link is invalid, expired or already used. Ask for a new one.", "رابط إعادة التعيين غير صالح أو منتهي أو مستخدم. اطلب رابطاً جديداً."},
+	"err.user_other_hospitals":        {"This user also works in hospitals you do not manage; ask a PX admin.", "يعمل هذا المستخدم أيضاً في مستشفيات لا تديرها؛ اطلب ذلك من مسؤول تجربة المريض."},
+	"err.changed_meanwhile":           {"Someone else changed this record meanwhile. Reload the page and make your change again.", "عدّل شخص آخر هذا السجل في الأثناء. أعد تحميل الصفحة وأعد التعديل."},
 	"err.role_not_allowed":            {"You cannot grant this role.", "لا يمكنك منح هذا الدور."},
 	"err.section_not_in_department":   {"The section belongs to another department.", "الوحدة تتبع قسماً آخر."},
 	"err.time_zone_invalid":           {"Enter an IANA time zone such as Asia/Riyadh.", "أدخل منطقة زمنية مثل Asia/Riyadh."},

@@ -10,7 +10,7 @@ import (
 // PatientList lists patients.
 func PatientList(f Frame, p app.Page[app.Patient], fl Filter) g.Node {
 	return Page(f, f.T("nav.patients"),
-		pageHeader(f.T("nav.patients"), exportLink(f, "/admin/patients/export.csv", fl),
+		pageHeader(f.T("nav.patients"), g.If(f.Can(app.PermPatientManage), exportLink(f, "/admin/patients/export.csv", fl)),
 			g.If(f.Can(app.PermPatientManage), linkButton("/admin/patients/new", f.T("patient.new")))),
 		filterBar(f, fl, "filter.search_name_mrn"),
 		table(f, p.Items, []Column[app.Patient]{

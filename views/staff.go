@@ -10,7 +10,7 @@ import (
 // StaffList lists staff members.
 func StaffList(f Frame, p app.Page[app.Staff], fl Filter, departments map[int64]app.Department) g.Node {
 	return Page(f, f.T("nav.staff"),
-		pageHeader(f.T("nav.staff"), exportLink(f, "/admin/staff/export.csv", fl),
+		pageHeader(f.T("nav.staff"), g.If(f.Can(app.PermStaffManage), exportLink(f, "/admin/staff/export.csv", fl)),
 			g.If(f.Can(app.PermStaffManage), linkButton("/admin/staff/new", f.T("staff.new")))),
 		filterBar(f, fl, "filter.search_name_employee"),
 		table(f, p.Items, []Column[app.Staff]{

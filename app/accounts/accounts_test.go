@@ -220,7 +220,7 @@ func TestCreateUserValidation(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			before, _ := e.st.CountUsers(ctx)
+			before, _ := countUsers(e.st)
 			in := valid()
 			tt.edit(&in)
 			u, err := e.svc.CreateUser(ctx, tt.by, in)
@@ -239,7 +239,7 @@ func TestCreateUserValidation(t *testing.T) {
 					t.Errorf("field %q = %q, want %q (all: %v)", f, got[f], msg, got)
 				}
 			}
-			if after, _ := e.st.CountUsers(ctx); after != before {
+			if after, _ := countUsers(e.st); after != before {
 				t.Errorf("users %d -> %d: a rejected user was written", before, after)
 			}
 		})
@@ -742,7 +742,7 @@ func TestUpdateUser(t *testing.T) {
 		}
 	})
 
-	t.Run("hospital-admin edit keeps assignments the admin cannot see", func(t *testing.T) {
+	t.Run("hospital-admin cannot change a user who also works in another hospital", func(t *testing.T) {
 		e := newEnv(t)
 		adminA := app.PrincipalOf(e.createUser(t, "admin-a@example.com", app.RoleHospitalAdmin, e.hospA.ID), "")
 		depA := seedDepartment(t, e.st, e.hospA.ID, "DA")
@@ -753,22 +753,31 @@ func TestUpdateUser(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		// Admin of A sees only the assignments in A and edits the name.
-		x := accounts.UserInput{Email: u.Email, Name: "Both Renamed", Role: u.Role, HospitalIDs: []int64{e.hospA.ID},
+		// Admin of A could otherwise promote the user, reset the password and read hospital B.
+		x := accounts.UserInput{Email: u.Email, Name: "Both Renamed", Role: app.RoleHospitalAdmin, HospitalIDs: []int64{e.hospA.ID},
 			DepartmentIDs: []int64{depA.ID}, Active: true}
-		if _, err := e.svc.UpdateUser(ctx, adminA, u.ID, x); err != nil {
-			t.Fatal(err)
+		if _, err := e.svc.UpdateUser(ctx, adminA, u.ID, x); app.ErrorCode(err) != app.EForbidden {
+			t.Fatalf("update: %v, want forbidden", err)
+		}
+		if _, err := e.svc.IssueResetLink(ctx, adminA, u.ID); app.ErrorCode(err) != app.EForbidden {
+			t.Fatalf("reset link: %v, want forbidden", err)
+		}
+		if err := e.svc.SetPassword(ctx, adminA, u.ID, "a new long password"); app.ErrorCode(err) != app.EForbidden {
+			t.Fatalf("set password: %v, want forbidden", err)
+		}
+		if err := e.svc.Disable(ctx, adminA, u.ID); app.ErrorCode(err) != app.EForbidden {
+			t.Fatalf("disable: %v, want forbidden", err)
 		}
 		got := e.reload(t, u.ID)
-		if got.Name != "Both Renamed" {
-			t.Errorf("name = %q", got.Name)
+		if got.Name != "Both" || got.Role != app.RoleStaff || !got.Active || len(got.HospitalIDs) != 2 || len(got.DepartmentIDs) != 2 {
+			t.Fatalf("the user changed: %+v", got)
 		}
-		if len(got.HospitalIDs) != 2 {
-			t.Errorf("hospitals = %v, want both %d and %d kept", got.HospitalIDs, e.hospA.ID, e.hospB.ID)
+		// Seeing the user is still allowed (the list shows colleagues), and a PX admin can edit.
+		if _, err := e.svc.User(ctx, adminA, u.ID); err != nil {
+			t.Fatalf("view: %v", err)
 		}
-		if len(got.DepartmentIDs) != 2 {
-			t.Errorf("departments = %v, want both %d and %d kept (admin of A cannot see %d)",
-				got.DepartmentIDs, depA.ID, depB.ID, depB.ID)
+		if _, err := e.svc.UpdateUser(ctx, app.System, u.ID, x); err != nil {
+			t.Fatalf("px admin update: %v", err)
 		}
 	})
 }
@@ -792,4 +801,10 @@ func TestDisabledAccountIsRefusedWithoutLockingIt(t *testing.T) {
 	if _, err := e.svc.SignIn(ctx, "paused@example.com", goodPassword, "10.0.0.1"); err != nil {
 		t.Fatalf("re-enabled account: %v (it must not have been locked while disabled)", err)
 	}
+}
+
+func countUsers(st *store.Store) (int, error) {
+	var n int
+	err := st.R.QueryRow(`select count(*) from users`).Scan(&n)
+	return n, err
 }

@@ -187,43 +187,51 @@ func (s *Service) User(ctx context.Context, by app.Principal, id string) (*app.U
 	return u, nil
 }
 
+// manageable returns a user that by may change: besides seeing the user, every one of the
+// user's hospitals must be in by's scope, or an admin of one hospital could take over an
+// account that also works in another (edit its role, reset its password).
+func (s *Service) manageable(ctx context.Context, by app.Principal, id string) (*app.User, error) {
+	u, err := s.User(ctx, by, id)
+	if err != nil {
+		return nil, err
+	}
+	if by.Scope.All || u.ID == by.UserID {
+		return u, nil
+	}
+	for _, h := range u.HospitalIDs {
+		if !by.Scope.Allows(h) {
+			return nil, &app.Error{Code: app.EForbidden, Message: "err.user_other_hospitals"}
+		}
+	}
+	return u, nil
+}
+
 // UpdateUser edits a user's profile, role, hospitals and active flag. Deactivating or
 // changing the role signs the user out everywhere.
 func (s *Service) UpdateUser(ctx context.Context, by app.Principal, id string, in UserInput) (*app.User, error) {
 	if !by.Can(app.PermUserManage) {
 		return nil, app.ErrForbidden
 	}
-	u, err := s.User(ctx, by, id)
+	u, err := s.manageable(ctx, by, id)
 	if err != nil {
 		return nil, err
 	}
 	if err := s.validate(ctx, by, &in, false); err != nil {
 		return nil, err
 	}
-	if !by.Scope.All { // keep assignments to hospitals (and their departments) the admin cannot see
-		for _, h := range u.HospitalIDs {
-			if !by.Scope.Allows(h) {
-				in.HospitalIDs = append(in.HospitalIDs, h)
-			}
-		}
-		for _, d := range u.DepartmentIDs {
-			if _, err := s.st.DepartmentByID(ctx, by.Scope, d); err != nil {
-				in.DepartmentIDs = append(in.DepartmentIDs, d)
-			}
-		}
-	}
 	if u.ID == by.UserID && (!in.Active || in.Role != u.Role) {
 		return nil, &app.Error{Code: app.EInvalid, Message: "err.cannot_demote_self",
 			Fields: app.FieldErrors{"role": "err.cannot_demote_self"}}
 	}
 	before := summary(u)
+	var bump int64
 	if in.Role != u.Role || in.Active != u.Active {
-		u.SessionVersion++
+		bump = 1 // a new role or a disabled account takes effect in every session at once
 	}
 	u.Email, u.Name, u.Role, u.Language, u.Active = in.Email, in.Name, in.Role, in.Language, in.Active
 	u.HospitalIDs, u.DepartmentIDs = in.HospitalIDs, in.DepartmentIDs
 	err = s.st.InTx(ctx, by, func(tx *store.Tx) error {
-		if err := tx.UpdateUser(ctx, u); err != nil {
+		if err := tx.UpdateUser(ctx, u, bump); err != nil {
 			return err
 		}
 		if err := tx.Emit(ctx, app.EventUserSaved, firstHospital(u), map[string]string{"id": u.ID}); err != nil {
@@ -249,7 +257,7 @@ func (s *Service) SetPassword(ctx context.Context, by app.Principal, id, pw stri
 	if !by.Can(app.PermUserManage) && by.UserID != id {
 		return app.ErrForbidden
 	}
-	u, err := s.User(ctx, by, id)
+	u, err := s.manageable(ctx, by, id)
 	if err != nil {
 		return err
 	}
@@ -278,7 +286,7 @@ func (s *Service) UserByEmail(ctx context.Context, email string) (*app.User, err
 
 // Disable deactivates a user and ends every session.
 func (s *Service) Disable(ctx context.Context, by app.Principal, id string) error {
-	u, err := s.User(ctx, by, id)
+	u, err := s.manageable(ctx, by, id)
 	if err != nil {
 		return err
 	}
@@ -293,21 +301,24 @@ func (s *Service) SetLanguage(ctx context.Context, by app.Principal, lang string
 	if !app.ValidLanguage(lang) {
 		return app.Errorf(app.EInvalid, "err.choose_option")
 	}
-	return s.setPreference(ctx, by, func(u *app.User) { u.Language = lang })
+	return s.st.InTx(ctx, by, func(tx *store.Tx) error {
+		if err := tx.SetUserLanguage(ctx, by.UserID, lang); err != nil {
+			return err
+		}
+		return tx.Audit(ctx, app.Audit{Action: "user.preferences", Entity: "user", EntityID: by.UserID,
+			Summary: map[string]string{"language": lang}})
+	})
 }
 
 // SetShowHijri stores whether the user sees Umm al-Qura dates beside Gregorian ones.
 func (s *Service) SetShowHijri(ctx context.Context, by app.Principal, show bool) error {
-	return s.setPreference(ctx, by, func(u *app.User) { u.ShowHijri = show })
-}
-
-func (s *Service) setPreference(ctx context.Context, by app.Principal, set func(*app.User)) error {
-	u, err := s.st.UserByID(ctx, by.UserID)
-	if err != nil {
-		return err
-	}
-	set(u)
-	return s.st.InTx(ctx, by, func(tx *store.Tx) error { return tx.UpdateUser(ctx, u) })
+	return s.st.InTx(ctx, by, func(tx *store.Tx) error {
+		if err := tx.SetUserHijri(ctx, by.UserID, show); err != nil {
+			return err
+		}
+		return tx.Audit(ctx, app.Audit{Action: "user.preferences", Entity: "user", EntityID: by.UserID,
+			Summary: map[string]bool{"show_hijri": show}})
+	})
 }
 
 func tokenHash(token string) string {
@@ -330,7 +341,7 @@ func (s *Service) IssueResetLink(ctx context.Context, by app.Principal, id strin
 	if !by.Can(app.PermUserManage) {
 		return "", app.ErrForbidden
 	}
-	u, err := s.User(ctx, by, id)
+	u, err := s.manageable(ctx, by, id)
 	if err != nil {
 		return "", err
 	}
@@ -382,6 +393,10 @@ var ErrLocked = &app.Error{Code: app.ELocked, Message: "err.account_locked"}
 // the account for LockFor. Unknown e-mails cost the same argon2id work as known ones.
 func (s *Service) SignIn(ctx context.Context, email, password, ip string) (*app.User, error) {
 	email = strings.ToLower(strings.TrimSpace(email))
+	if len(email) > 254 || len(password) > 1024 { // no e-mail is longer; nothing this long goes into the audit log
+		_, _ = s.check(dummyHash(), "")
+		return nil, ErrBadCredentials
+	}
 	u, hash, err := s.st.UserByEmail(ctx, email)
 	if errors.Is(err, app.ErrNotFound) {
 		_, _ = s.check(dummyHash(), password)
@@ -395,6 +410,7 @@ func (s *Service) SignIn(ctx context.Context, email, password, ip string) (*app.
 	who := app.Principal{UserID: u.ID, Email: u.Email, IP: ip}
 	now := s.now()
 	if u.LockedUntil.After(now) {
+		_, _ = s.check(dummyHash(), password) // as slow as a real check: the answer time does not tell
 		_ = s.st.AuditOutside(ctx, who, app.Audit{Action: "auth.signin_failed", Entity: "user", EntityID: u.ID,
 			HospitalID: firstHospital(u), Summary: map[string]string{"reason": "locked"}})
 		return nil, ErrLocked

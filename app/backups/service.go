@@ -55,13 +55,18 @@ func (s *Service) Backup(ctx context.Context, by app.Principal, out string) (ins
 	return m, err
 }
 
-// Scheduled writes DATA/backups/px360-<time>.tar.gz, verifies it, and prunes old ones.
+// Scheduled is the nightly job's backup, taken by the system.
 func (s *Service) Scheduled(ctx context.Context, now time.Time) (string, error) {
+	return s.IntoDir(ctx, app.System, now)
+}
+
+// IntoDir writes DATA/backups/px360-<time>.tar.gz for by, verifies it, and prunes old ones.
+func (s *Service) IntoDir(ctx context.Context, by app.Principal, now time.Time) (string, error) {
 	if err := os.MkdirAll(s.Dir(), 0o700); err != nil {
 		return "", err
 	}
 	out := filepath.Join(s.Dir(), "px360-"+now.UTC().Format("20060102-150405")+".tar.gz")
-	if _, err := s.Backup(ctx, app.System, out); err != nil {
+	if _, err := s.Backup(ctx, by, out); err != nil {
 		return "", err
 	}
 	return out, s.prune()

@@ -35,6 +35,9 @@ func Load(ctx context.Context, st *store.Store, acc *accounts.Service, org *orgs
 	if done, err := st.Setting(ctx, marker); err != nil || done != "" {
 		return logins, err
 	}
+	if _, err := st.HospitalByCode(ctx, app.Scope{All: true}, "RCH"); err == nil {
+		return nil, fmt.Errorf("this data directory has part of the demo data (an earlier load stopped midway): use an empty --data directory")
+	}
 	by := app.System
 	var hospitals []app.Hospital
 	for _, h := range []app.Hospital{

@@ -47,6 +47,7 @@ func (s *Service) SaveDepartment(ctx context.Context, by app.Principal, d app.De
 	}
 	fe := app.FieldErrors{}
 	s.hospitalIn(ctx, by, fe, d.HospitalID)
+	sameHospital(fe, before.HospitalID, d.HospitalID)
 	d.Code = code(fe, "code", d.Code)
 	d.NameEN = required(fe, "name_en", d.NameEN, 200)
 	d.NameAR = required(fe, "name_ar", d.NameAR, 200)
@@ -101,6 +102,8 @@ func (s *Service) SaveSection(ctx context.Context, by app.Principal, x app.Secti
 		fe.Add("department_id", "err.required")
 	} else if d, err := s.st.DepartmentByID(ctx, by.Scope, x.DepartmentID); err != nil {
 		fe.Add("department_id", "err.department_not_allowed")
+	} else if before.ID != 0 && d.HospitalID != before.HospitalID {
+		fe.Add("department_id", "err.hospital_fixed")
 	} else {
 		x.HospitalID = d.HospitalID
 	}

@@ -3,6 +3,7 @@ package orgs
 import (
 	"context"
 	"encoding/csv"
+	"errors"
 	"io"
 	"strings"
 	"time"
@@ -16,7 +17,7 @@ const exportPage = 500
 // ExportPatients writes the patients matching q (all pages) as CSV in the import format,
 // without national IDs, and audits the export. It returns the number of rows written.
 func (s *Service) ExportPatients(ctx context.Context, by app.Principal, q app.ListQuery, w io.Writer) (int, error) {
-	if !by.Can(app.PermPatientView) {
+	if !by.Can(app.PermPatientManage) { // a bulk copy of patient data: admins only
 		return 0, app.ErrForbidden
 	}
 	codes, err := s.hospitalCodes(ctx, by)
@@ -34,15 +35,12 @@ func (s *Service) ExportPatients(ctx context.Context, by app.Principal, q app.Li
 		}
 		return []string{codes[p.HospitalID], p.MRN, p.NameEN, p.NameAR, p.Phone, p.Email, p.Language, birth}
 	})
-	if err != nil {
-		return n, err
-	}
-	return n, s.auditExport(ctx, by, "patient", q, n)
+	return n, errors.Join(err, s.auditExport(ctx, by, "patient", q, n, err))
 }
 
 // ExportStaff writes the staff matching q as CSV in the import format and audits it.
 func (s *Service) ExportStaff(ctx context.Context, by app.Principal, q app.ListQuery, w io.Writer) (int, error) {
-	if !by.Can(app.PermStaffView) {
+	if !by.Can(app.PermStaffManage) {
 		return 0, app.ErrForbidden
 	}
 	codes, err := s.hospitalCodes(ctx, by)
@@ -64,10 +62,7 @@ func (s *Service) ExportStaff(ctx context.Context, by app.Principal, q app.ListQ
 		return []string{codes[x.HospitalID], x.EmployeeNo, x.NameEN, x.NameAR, string(x.Kind), x.JobTitle,
 			depCode[x.DepartmentID], x.Email, x.Phone}
 	})
-	if err != nil {
-		return n, err
-	}
-	return n, s.auditExport(ctx, by, "staff", q, n)
+	return n, errors.Join(err, s.auditExport(ctx, by, "staff", q, n, err))
 }
 
 func (s *Service) hospitalCodes(ctx context.Context, by app.Principal) (map[int64]string, error) {
@@ -79,9 +74,15 @@ func (s *Service) hospitalCodes(ctx context.Context, by app.Principal) (map[int6
 	return codes, err
 }
 
-func (s *Service) auditExport(ctx context.Context, by app.Principal, entity string, q app.ListQuery, n int) error {
-	return s.st.AuditOutside(ctx, by, app.Audit{Action: entity + ".export", Entity: entity, HospitalID: q.HospitalID,
-		Summary: map[string]any{"rows": n, "search": q.Search, "hospital": q.HospitalID}})
+// auditExport records an export, also one cut short (the rows sent so far left the
+// server); it uses a fresh context so a disconnected client cannot prevent the record.
+func (s *Service) auditExport(ctx context.Context, by app.Principal, entity string, q app.ListQuery, n int, failed error) error {
+	summary := map[string]any{"rows": n, "search": q.Search, "hospital": q.HospitalID}
+	if failed != nil {
+		summary["interrupted"] = failed.Error()
+	}
+	return s.st.AuditOutside(context.WithoutCancel(ctx), by, app.Audit{Action: entity + ".export", Entity: entity,
+		HospitalID: q.HospitalID, Summary: summary})
 }
 
 // export pages through a list with keyset cursors and writes one CSV row per item.

@@ -184,7 +184,7 @@ func importRows[T any](ctx context.Context, s *Service, by app.Principal, rows [
 	return res, nil
 }
 
-// hospitalByCode resolves a CSV hospital code within by's scope, caching look-ups.
+// hospitalResolver resolves a CSV hospital code within by's scope, caching look-ups.
 func (s *Service) hospitalResolver(ctx context.Context, by app.Principal) func(fe app.FieldErrors, code string) int64 {
 	cache := map[string]int64{}
 	return func(fe app.FieldErrors, code string) int64 {
@@ -284,17 +284,19 @@ func (s *Service) ImportPatients(ctx context.Context, by app.Principal, r io.Rea
 	hospital := s.hospitalResolver(ctx, by)
 	now := s.st.Now()
 	type sealed struct {
-		p   app.Patient
-		enc []byte
-		idx string
+		p      app.Patient
+		before app.Patient // the stored record when the row updates one (for the audit log)
+		enc    []byte
+		idx    string
 	}
 	build := func(r csvRow) (sealed, app.FieldErrors) {
 		f := r.fields
 		pre := app.FieldErrors{}
 		p := app.Patient{HospitalID: hospital(pre, f["hospital_code"])}
+		var before app.Patient
 		if p.HospitalID != 0 && f["mrn"] != "" {
 			if old, err := s.st.PatientByMRN(ctx, p.HospitalID, f["mrn"]); err == nil {
-				p = old // an update: columns the file lacks keep their stored values
+				p, before = old, old // an update: columns the file lacks keep their stored values
 			}
 		}
 		p.MRN, p.NationalID = f["mrn"], f["national_id"] // an empty national ID keeps the stored one
@@ -326,17 +328,18 @@ func (s *Service) ImportPatients(ctx context.Context, by app.Principal, r io.Rea
 		if err != nil {
 			return sealed{p: p}, app.FieldErrors{"national_id": "err.internal"}
 		}
-		return sealed{p, enc, idx}, nil
+		return sealed{p, before, enc, idx}, nil
 	}
 	return importRows(ctx, s, by, rows, "patient", build, func(tx *store.Tx, x *sealed) (bool, error) {
 		id, err := tx.PatientIDByMRN(ctx, x.p.HospitalID, x.p.MRN)
 		if err != nil {
 			return false, err
 		}
-		before := x.p
-		before.ID = id
+		if id != x.before.ID { // created or removed by an earlier line of this file since the look-up
+			x.before = app.Patient{ID: id, HospitalID: x.p.HospitalID, MRN: x.p.MRN}
+		}
 		x.p.ID = id
-		return id == 0, savePatient(ctx, tx, &x.p, before, x.enc, x.idx)
+		return id == 0, savePatient(ctx, tx, &x.p, x.before, x.enc, x.idx)
 	})
 }
 

@@ -10,13 +10,42 @@ import (
 	"px360/store"
 )
 
-// ListPatients lists patients in by's scope; Search is a name prefix or an MRN.
+// ListPatients lists patients in by's scope; Search is a name prefix, an MRN, or a
+// national ID (found through its blind index, never by decrypting).
 func (s *Service) ListPatients(ctx context.Context, by app.Principal, q app.ListQuery) (app.Page[app.Patient], error) {
 	if !by.Can(app.PermPatientView) {
 		return app.Page[app.Patient]{}, app.ErrForbidden
 	}
 	q.Scope = by.Scope
-	return s.st.ListPatients(ctx, q)
+	p, err := s.st.ListPatients(ctx, q)
+	if err != nil || !looksLikeNationalID(q.Search) || q.After != 0 || q.Before != 0 {
+		return p, err
+	}
+	byNID, err := s.PatientsByNationalID(ctx, by, q.Search)
+	if err != nil {
+		return p, err
+	}
+	for _, x := range byNID {
+		if q.HospitalID == 0 || x.HospitalID == q.HospitalID {
+			p.Items = append(p.Items, x)
+			p.Count++
+		}
+	}
+	return p, nil
+}
+
+// Patients returns the patients with the given ids in by's scope, keyed by id, without
+// decrypting national IDs (for search results).
+func (s *Service) Patients(ctx context.Context, by app.Principal, ids []int64) (map[int64]app.Patient, error) {
+	if !by.Can(app.PermPatientView) {
+		return nil, app.ErrForbidden
+	}
+	return s.st.PatientsByIDs(ctx, by.Scope, ids)
+}
+
+func looksLikeNationalID(s string) bool {
+	d := nationalIDDigits(strings.TrimSpace(s))
+	return len(d) == 10 && (d[0] == '1' || d[0] == '2') && strings.Trim(d, "0123456789") == ""
 }
 
 // Patient returns one patient in by's scope with the national ID decrypted.
@@ -123,7 +152,9 @@ func (s *Service) SavePatient(ctx context.Context, by app.Principal, p app.Patie
 			return p, err
 		}
 	}
-	if err := s.validatePatient(ctx, by, &p, s.st.Now()).Err(); err != nil {
+	fe := s.validatePatient(ctx, by, &p, s.st.Now())
+	sameHospital(fe, before.HospitalID, p.HospitalID)
+	if err := fe.Err(); err != nil {
 		return p, err
 	}
 	enc, idx, err := s.sealNationalID(p.NationalID)

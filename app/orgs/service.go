@@ -68,6 +68,14 @@ func (s *Service) hospitalIn(ctx context.Context, by app.Principal, fe app.Field
 	}
 }
 
+// sameHospital refuses to move an existing record (before != 0) to another hospital:
+// its children, staff links and users stay behind, so a move is a new record instead.
+func sameHospital(fe app.FieldErrors, before, after int64) {
+	if before != 0 && after != before {
+		fe.Add("hospital_id", "err.hospital_fixed")
+	}
+}
+
 // Hospitals lists the hospitals in by's scope.
 func (s *Service) Hospitals(ctx context.Context, by app.Principal) ([]app.Hospital, error) {
 	if !by.Can(app.PermOrgView) {

@@ -27,6 +27,14 @@ func (s *Service) Staff(ctx context.Context, by app.Principal, id int64) (app.St
 	return s.st.StaffByID(ctx, by.Scope, id)
 }
 
+// StaffByIDs returns the staff with the given ids in by's scope, keyed by id.
+func (s *Service) StaffByIDs(ctx context.Context, by app.Principal, ids []int64) (map[int64]app.Staff, error) {
+	if !by.Can(app.PermStaffView) {
+		return nil, app.ErrForbidden
+	}
+	return s.st.StaffByIDs(ctx, by.Scope, ids)
+}
+
 // validateStaff normalises x and returns its field errors; department, section and
 // manager must belong to the same hospital.
 func (s *Service) validateStaff(ctx context.Context, by app.Principal, x *app.Staff) app.FieldErrors {
@@ -104,7 +112,13 @@ func (s *Service) SaveStaff(ctx context.Context, by app.Principal, x app.Staff) 
 			return x, err
 		}
 	}
-	if err := s.validateStaff(ctx, by, &x).Err(); err != nil {
+	fe := s.validateStaff(ctx, by, &x)
+	sameHospital(fe, before.HospitalID, x.HospitalID)
+	if x.ID != 0 && x.DepartmentID != before.DepartmentID && x.SectionID == before.SectionID {
+		x.SectionID = 0 // the section belonged to the old department
+		delete(fe, "section_id")
+	}
+	if err := fe.Err(); err != nil {
 		return x, err
 	}
 	err := s.st.InTx(ctx, by, func(tx *store.Tx) error { return saveStaff(ctx, tx, &x, before) })

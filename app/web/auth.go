@@ -1,12 +1,10 @@
 package web
 
 import (
-	"errors"
 	"net/http"
 	"strings"
 
 	"px360/app"
-	"px360/app/accounts"
 	"px360/views"
 )
 
@@ -21,7 +19,10 @@ func (s *Server) loginPage(w http.ResponseWriter, r *http.Request) {
 // login signs a user in: a new session token (no fixation), the user id and session
 // version in the session, and a redirect to where they were going.
 func (s *Server) login(w http.ResponseWriter, r *http.Request) {
-	form := parseForm(w, r)
+	form, ok := s.parseForm(w, r)
+	if !ok {
+		return
+	}
 	email, next := strings.TrimSpace(form.Get("email")), form.Get("next")
 	if !s.limiter.Allow(clientIP(r)) {
 		s.render(w, r, http.StatusTooManyRequests, views.Login(s.frame(r), email, next, "err.rate_limited"))
@@ -57,7 +58,10 @@ func (s *Server) logout(w http.ResponseWriter, r *http.Request) {
 // setLanguage switches the UI language: stored on the user when signed in, and in a
 // cookie for public pages.
 func (s *Server) setLanguage(w http.ResponseWriter, r *http.Request) {
-	form := parseForm(w, r)
+	form, ok := s.parseForm(w, r)
+	if !ok {
+		return
+	}
 	lang := form.Get("lang")
 	if !app.ValidLanguage(lang) {
 		s.errorPage(w, r, http.StatusBadRequest)
@@ -86,7 +90,10 @@ func (s *Server) resetPage(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) resetPassword(w http.ResponseWriter, r *http.Request) {
 	token := r.PathValue("token")
-	form := parseForm(w, r)
+	form, ok := s.parseForm(w, r)
+	if !ok {
+		return
+	}
 	if !s.limiter.Allow(clientIP(r)) {
 		s.errorPage(w, r, http.StatusTooManyRequests)
 		return
@@ -110,7 +117,10 @@ func (s *Server) accountPage(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) changePassword(w http.ResponseWriter, r *http.Request) {
-	form := parseForm(w, r)
+	form, ok := s.parseForm(w, r)
+	if !ok {
+		return
+	}
 	v, err := s.accounts.ChangePassword(r.Context(), principal(r), form.Get("current_password"), form.Get("new_password"))
 	if formError(err) {
 		s.render(w, r, http.StatusUnprocessableEntity, views.Account(s.frame(r), views.Form{Values: form, Errors: app.Fields(err)}))
@@ -128,7 +138,10 @@ func (s *Server) changePassword(w http.ResponseWriter, r *http.Request) {
 
 // savePreferences stores the account's display preferences (Hijri dates).
 func (s *Server) savePreferences(w http.ResponseWriter, r *http.Request) {
-	form := parseForm(w, r)
+	form, ok := s.parseForm(w, r)
+	if !ok {
+		return
+	}
 	if err := s.accounts.SetShowHijri(r.Context(), principal(r), form.Get("show_hijri") != ""); err != nil {
 		s.fail(w, r, err)
 		return
@@ -172,10 +185,6 @@ func (s *Server) apiToken(w http.ResponseWriter, r *http.Request) {
 	}
 	u, err := s.accounts.SignIn(r.Context(), req.Email, req.Password, clientIP(r))
 	if err != nil {
-		if errors.Is(err, accounts.ErrLocked) || errors.Is(err, accounts.ErrBadCredentials) {
-			s.jsonError(w, r, err)
-			return
-		}
 		s.jsonError(w, r, err)
 		return
 	}

@@ -38,7 +38,10 @@ func (s *Server) hospitalEdit(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) hospitalSave(w http.ResponseWriter, r *http.Request) {
-	form := parseForm(w, r)
+	form, ok := s.parseForm(w, r)
+	if !ok {
+		return
+	}
 	id := pathID(r)
 	if r.PathValue("id") != "" && id == 0 {
 		s.notFound(w, r)

@@ -22,6 +22,7 @@ const (
 	keyRequestID ctxKey = iota
 	keyUser
 	keyLang
+	keyLogUser
 )
 
 // contentSecurityPolicy allows only our own scripts, styles and images: no inline code.
@@ -85,7 +86,9 @@ func (s *Server) middleware(next http.Handler) http.Handler {
 		h.Set("X-Frame-Options", "DENY")
 		h.Set("Referrer-Policy", "same-origin")
 		h.Set("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+		logUser := new(string) // filled in by identify, which sees a derived request
 		ctx := context.WithValue(r.Context(), keyRequestID, id)
+		ctx = context.WithValue(ctx, keyLogUser, logUser)
 		r = r.WithContext(ctx)
 		defer func() {
 			if p := recover(); p != nil {
@@ -95,12 +98,8 @@ func (s *Server) middleware(next http.Handler) http.Handler {
 				}
 			}
 			if r.URL.Path != "/healthz" && !strings.HasPrefix(r.URL.Path, "/assets/") {
-				user := ""
-				if u := userFrom(r); u != nil {
-					user = u.Email
-				}
-				s.log.Info("request", "request_id", id, "method", r.Method, "path", r.URL.Path, "status", sw.status,
-					"bytes", sw.bytes, "ms", time.Since(start).Milliseconds(), "ip", clientIP(r), "user", user)
+				s.log.Info("request", "request_id", id, "method", r.Method, "path", logPath(r.URL.Path), "status", sw.status,
+					"bytes", sw.bytes, "ms", time.Since(start).Milliseconds(), "ip", clientIP(r), "user", *logUser)
 			}
 		}()
 		inner.ServeHTTP(sw, r)
@@ -125,10 +124,21 @@ func (s *Server) identify(next http.Handler) http.Handler {
 				u = nil
 			}
 		}
+		if lu, ok := r.Context().Value(keyLogUser).(*string); ok && u != nil {
+			*lu = u.Email
+		}
 		ctx := context.WithValue(r.Context(), keyUser, u)
 		ctx = context.WithValue(ctx, keyLang, s.language(r, u))
 		next.ServeHTTP(w, r.WithContext(ctx))
 	})
+}
+
+// logPath is the path as the access log may show it: one-time reset tokens are secrets.
+func logPath(p string) string {
+	if strings.HasPrefix(p, "/password/reset/") {
+		return "/password/reset/…"
+	}
+	return p
 }
 
 func userFrom(r *http.Request) *app.User {
@@ -227,6 +237,7 @@ type ipLimiter struct {
 	every rate.Limit
 	burst int
 	ips   map[string]*limiterEntry
+	swept time.Time
 }
 
 type limiterEntry struct {
@@ -243,7 +254,8 @@ func (l *ipLimiter) Allow(ip string) bool {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	now := time.Now()
-	if len(l.ips) > 10000 { // forget idle addresses so the map stays small
+	if len(l.ips) > 10000 && now.Sub(l.swept) > time.Minute { // forget idle addresses so the map stays small
+		l.swept = now
 		for k, e := range l.ips {
 			if now.Sub(e.seen) > 10*time.Minute {
 				delete(l.ips, k)

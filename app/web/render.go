@@ -172,13 +172,15 @@ func decodeJSON(w http.ResponseWriter, r *http.Request, v any) error {
 	return nil
 }
 
-// parseForm reads a urlencoded form of at most 1 MiB.
-func parseForm(w http.ResponseWriter, r *http.Request) url.Values {
+// parseForm reads a urlencoded form of at most 1 MiB. A body that is too big or broken
+// is answered with 400 here and ok is false: the handler must stop, changing nothing.
+func (s *Server) parseForm(w http.ResponseWriter, r *http.Request) (form url.Values, ok bool) {
 	r.Body = http.MaxBytesReader(w, r.Body, 1<<20)
 	if err := r.ParseForm(); err != nil {
-		return url.Values{}
+		s.errorPage(w, r, http.StatusBadRequest)
+		return nil, false
 	}
-	return r.PostForm
+	return r.PostForm, true
 }
 
 // pathID reads the {id} path value; 0 when it is not a positive number.
@@ -220,9 +222,15 @@ func listQuery(r *http.Request) (app.ListQuery, views.Filter) {
 
 func urlQueryEscape(s string) string { return url.QueryEscape(s) }
 
-// safeNext keeps a post-sign-in redirect on this site.
+// safeNext keeps a post-sign-in redirect on this site: a plain path, no scheme or host,
+// no control characters or backslashes (browsers strip or rewrite those into "//host").
 func safeNext(next string) string {
-	if next == "" || !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") {
+	if next == "" || !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.ContainsRune(next, '\\') ||
+		strings.IndexFunc(next, func(r rune) bool { return r < 0x20 || r == 0x7f }) >= 0 {
+		return "/"
+	}
+	u, err := url.Parse(next)
+	if err != nil || u.Scheme != "" || u.Host != "" || u.User != nil {
 		return "/"
 	}
 	return next

@@ -24,16 +24,31 @@ func (s *Server) searchPage(w http.ResponseWriter, r *http.Request) {
 			s.fail(w, r, err)
 			return
 		}
+		var staffIDs, patientIDs []int64
 		for _, h := range hits {
-			switch h.Kind {
-			case "staff":
-				if x, err := s.orgs.Staff(r.Context(), by, h.ID); err == nil {
-					res.Staff = append(res.Staff, x)
-				}
-			case "patient":
-				if p, err := s.orgs.Patient(r.Context(), by, h.ID); err == nil {
-					res.Patients = append(res.Patients, p)
-				}
+			if h.Kind == "staff" {
+				staffIDs = append(staffIDs, h.ID)
+			} else {
+				patientIDs = append(patientIDs, h.ID)
+			}
+		}
+		staff, err := s.orgs.StaffByIDs(r.Context(), by, staffIDs)
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		patients := map[int64]app.Patient{}
+		if len(patientIDs) > 0 {
+			if patients, err = s.orgs.Patients(r.Context(), by, patientIDs); err != nil {
+				s.fail(w, r, err)
+				return
+			}
+		}
+		for _, h := range hits { // best hits first; a hit the database no longer has is dropped
+			if x, ok := staff[h.ID]; ok && h.Kind == "staff" {
+				res.Staff = append(res.Staff, x)
+			} else if p, ok := patients[h.ID]; ok && h.Kind == "patient" {
+				res.Patients = append(res.Patients, p)
 			}
 		}
 	}

@@ -137,14 +137,14 @@ func (s *Server) registerRoutes() {
 	s.page("POST /admin/sections/{id}", app.PermOrgManage, s.sectionSave)
 
 	s.page("GET /admin/staff", app.PermStaffView, s.staffList)
-	s.page("GET /admin/staff/export.csv", app.PermStaffView, s.staffExport)
+	s.page("GET /admin/staff/export.csv", app.PermStaffManage, s.staffExport)
 	s.page("GET /admin/staff/new", app.PermStaffManage, s.staffNew)
 	s.page("POST /admin/staff", app.PermStaffManage, s.staffSave)
 	s.page("GET /admin/staff/{id}", app.PermStaffView, s.staffEdit)
 	s.page("POST /admin/staff/{id}", app.PermStaffManage, s.staffSave)
 
 	s.page("GET /admin/patients", app.PermPatientView, s.patientList)
-	s.page("GET /admin/patients/export.csv", app.PermPatientView, s.patientExport)
+	s.page("GET /admin/patients/export.csv", app.PermPatientManage, s.patientExport)
 	s.page("GET /admin/patients/new", app.PermPatientManage, s.patientNew)
 	s.page("POST /admin/patients", app.PermPatientManage, s.patientSave)
 	s.page("GET /admin/patients/{id}", app.PermPatientView, s.patientEdit)

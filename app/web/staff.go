@@ -50,7 +50,10 @@ func (s *Server) staffEdit(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) staffSave(w http.ResponseWriter, r *http.Request) {
-	form := parseForm(w, r)
+	form, ok := s.parseForm(w, r)
+	if !ok {
+		return
+	}
 	id := pathID(r)
 	if r.PathValue("id") != "" && id == 0 {
 		s.notFound(w, r)

@@ -43,7 +43,7 @@ func (s *Server) outboxRetry(w http.ResponseWriter, r *http.Request) {
 
 // backupNow writes a verified backup into DATA/backups, as the nightly job does.
 func (s *Server) backupNow(w http.ResponseWriter, r *http.Request) {
-	if _, err := s.cfg.Backups.Scheduled(r.Context(), time.Now()); err != nil {
+	if _, err := s.cfg.Backups.IntoDir(r.Context(), principal(r), time.Now()); err != nil {
 		s.fail(w, r, err)
 		return
 	}

@@ -64,7 +64,10 @@ func (s *Server) userEdit(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) userSave(w http.ResponseWriter, r *http.Request) {
-	form := parseForm(w, r)
+	form, ok := s.parseForm(w, r)
+	if !ok {
+		return
+	}
 	id := r.PathValue("id")
 	fe := app.FieldErrors{}
 	in := accounts.UserInput{Email: form.Get("email"), Name: form.Get("name"), Role: app.Role(form.Get("role")),

@@ -186,6 +186,7 @@ create table outbox (
 ) strict;
 create index outbox_pending on outbox(next_attempt_at) where done_at = '' and failed_at = '';
 create index outbox_failed on outbox(id) where failed_at != '';
+create index outbox_done on outbox(done_at) where done_at != '';
 
 create table outbox_deliveries (
   event_id text not null,
