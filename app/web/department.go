@@ -5,6 +5,8 @@ import (
 	"net/url"
 	"strconv"
 
+	g "maragu.dev/gomponents"
+
 	"px360/app"
 	"px360/views"
 )
@@ -45,13 +47,8 @@ func (s *Server) departmentEdit(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) departmentSave(w http.ResponseWriter, r *http.Request) {
-	form, ok := s.parseForm(w, r)
+	form, id, ok := s.saveTarget(w, r)
 	if !ok {
-		return
-	}
-	id := pathID(r)
-	if r.PathValue("id") != "" && id == 0 {
-		s.notFound(w, r)
 		return
 	}
 	fe := app.FieldErrors{}
@@ -59,14 +56,7 @@ func (s *Server) departmentSave(w http.ResponseWriter, r *http.Request) {
 		NameEN: form.Get("name_en"), NameAR: form.Get("name_ar"), Category: app.DepartmentCategory(form.Get("category")),
 		Active: form.Get("active") != ""}
 	err := submit(fe, func() error { _, err := s.orgs.SaveDepartment(r.Context(), principal(r), d); return err })
-	if formError(err) {
-		s.render(w, r, http.StatusUnprocessableEntity, views.DepartmentForm(s.frame(r), id, views.Form{Values: form, Errors: app.Fields(err)}))
-		return
-	}
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	s.flash(r, "flash.saved")
-	http.Redirect(w, r, "/admin/departments", http.StatusSeeOther)
+	s.afterSave(w, r, err, "/admin/departments", func(errs app.FieldErrors) g.Node {
+		return views.DepartmentForm(s.frame(r), id, views.Form{Values: form, Errors: errs})
+	})
 }

@@ -3,7 +3,8 @@ package web
 import (
 	"net/http"
 	"net/url"
-	"strings"
+
+	g "maragu.dev/gomponents"
 
 	"px360/app"
 	"px360/views"
@@ -38,27 +39,14 @@ func (s *Server) hospitalEdit(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) hospitalSave(w http.ResponseWriter, r *http.Request) {
-	form, ok := s.parseForm(w, r)
+	form, id, ok := s.saveTarget(w, r)
 	if !ok {
-		return
-	}
-	id := pathID(r)
-	if r.PathValue("id") != "" && id == 0 {
-		s.notFound(w, r)
 		return
 	}
 	h := app.Hospital{ID: id, Code: form.Get("code"), NameEN: form.Get("name_en"), NameAR: form.Get("name_ar"),
 		TimeZone: form.Get("time_zone"), Active: form.Get("active") != ""}
 	_, err := s.orgs.SaveHospital(r.Context(), principal(r), h)
-	if formError(err) {
-		form.Set("code", strings.ToUpper(form.Get("code")))
-		s.render(w, r, http.StatusUnprocessableEntity, views.HospitalForm(s.frame(r), id, views.Form{Values: form, Errors: app.Fields(err)}))
-		return
-	}
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	s.flash(r, "flash.saved")
-	http.Redirect(w, r, "/admin/hospitals", http.StatusSeeOther)
+	s.afterSave(w, r, err, "/admin/hospitals", func(errs app.FieldErrors) g.Node {
+		return views.HospitalForm(s.frame(r), id, views.Form{Values: form, Errors: errs})
+	})
 }

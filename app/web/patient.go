@@ -6,6 +6,8 @@ import (
 	"strings"
 	"time"
 
+	g "maragu.dev/gomponents"
+
 	"px360/app"
 	"px360/app/orgs"
 	"px360/views"
@@ -62,29 +64,17 @@ func (s *Server) patientEdit(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) patientSave(w http.ResponseWriter, r *http.Request) {
-	form, ok := s.parseForm(w, r)
+	form, id, ok := s.saveTarget(w, r)
 	if !ok {
-		return
-	}
-	id := pathID(r)
-	if r.PathValue("id") != "" && id == 0 {
-		s.notFound(w, r)
 		return
 	}
 	fe := app.FieldErrors{}
 	p := patientFromForm(id, form, fe)
 	err := submit(fe, func() error { _, err := s.orgs.SavePatient(r.Context(), principal(r), p); return err })
-	if formError(err) {
+	s.afterSave(w, r, err, "/admin/patients", func(errs app.FieldErrors) g.Node {
 		form.Del("national_id") // never echo a national ID back into the page
-		s.render(w, r, http.StatusUnprocessableEntity, views.PatientForm(s.frame(r), id, views.Form{Values: form, Errors: app.Fields(err)}, ""))
-		return
-	}
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	s.flash(r, "flash.saved")
-	http.Redirect(w, r, "/admin/patients", http.StatusSeeOther)
+		return views.PatientForm(s.frame(r), id, views.Form{Values: form, Errors: errs}, "")
+	})
 }
 
 // patientExport downloads the filtered patient list as CSV (the import format).

@@ -260,3 +260,31 @@ func csvDownload(w http.ResponseWriter, file string) {
 	w.Header().Set("Content-Disposition", `attachment; filename="`+file+`"`)
 	w.Header().Set("Cache-Control", "no-store")
 }
+
+// saveTarget reads a save route's form and record id (0 when creating); when ok is false
+// the request has been answered (broken form, or an id that is not a number).
+func (s *Server) saveTarget(w http.ResponseWriter, r *http.Request) (form url.Values, id int64, ok bool) {
+	if form, ok = s.parseForm(w, r); !ok {
+		return nil, 0, false
+	}
+	id = pathID(r)
+	if r.PathValue("id") != "" && id == 0 {
+		s.notFound(w, r)
+		return nil, 0, false
+	}
+	return form, id, true
+}
+
+// afterSave finishes a save: field errors re-render the form with the user's input
+// (422), other errors fail the request, success flashes "Saved." and goes back to the list.
+func (s *Server) afterSave(w http.ResponseWriter, r *http.Request, err error, back string, form func(app.FieldErrors) g.Node) {
+	switch {
+	case formError(err):
+		s.render(w, r, http.StatusUnprocessableEntity, form(app.Fields(err)))
+	case err != nil:
+		s.fail(w, r, err)
+	default:
+		s.flash(r, "flash.saved")
+		http.Redirect(w, r, back, http.StatusSeeOther)
+	}
+}

@@ -4,6 +4,8 @@ import (
 	"net/http"
 	"net/url"
 
+	g "maragu.dev/gomponents"
+
 	"px360/app"
 	"px360/views"
 )
@@ -53,28 +55,16 @@ func (s *Server) sectionEdit(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) sectionSave(w http.ResponseWriter, r *http.Request) {
-	form, ok := s.parseForm(w, r)
+	form, id, ok := s.saveTarget(w, r)
 	if !ok {
-		return
-	}
-	id := pathID(r)
-	if r.PathValue("id") != "" && id == 0 {
-		s.notFound(w, r)
 		return
 	}
 	fe := app.FieldErrors{}
 	x := app.Section{ID: id, DepartmentID: int64Field(form, "department_id", fe), NameEN: form.Get("name_en"),
 		NameAR: form.Get("name_ar"), Active: form.Get("active") != ""}
 	err := submit(fe, func() error { _, err := s.orgs.SaveSection(r.Context(), principal(r), x); return err })
-	if formError(err) {
+	s.afterSave(w, r, err, "/admin/sections", func(errs app.FieldErrors) g.Node {
 		_, ds := s.departmentsByID(r)
-		s.render(w, r, http.StatusUnprocessableEntity, views.SectionForm(s.frame(r), id, views.Form{Values: form, Errors: app.Fields(err)}, ds))
-		return
-	}
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	s.flash(r, "flash.saved")
-	http.Redirect(w, r, "/admin/sections", http.StatusSeeOther)
+		return views.SectionForm(s.frame(r), id, views.Form{Values: form, Errors: errs}, ds)
+	})
 }

@@ -5,6 +5,8 @@ import (
 	"net/url"
 	"time"
 
+	g "maragu.dev/gomponents"
+
 	"px360/app"
 	"px360/views"
 )
@@ -50,13 +52,8 @@ func (s *Server) staffEdit(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) staffSave(w http.ResponseWriter, r *http.Request) {
-	form, ok := s.parseForm(w, r)
+	form, id, ok := s.saveTarget(w, r)
 	if !ok {
-		return
-	}
-	id := pathID(r)
-	if r.PathValue("id") != "" && id == 0 {
-		s.notFound(w, r)
 		return
 	}
 	fe := app.FieldErrors{}
@@ -67,17 +64,10 @@ func (s *Server) staffSave(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	err := submit(fe, func() error { _, err := s.orgs.SaveStaff(r.Context(), principal(r), x); return err })
-	if formError(err) {
+	s.afterSave(w, r, err, "/admin/staff", func(errs app.FieldErrors) g.Node {
 		_, ds := s.departmentsByID(r)
-		s.render(w, r, http.StatusUnprocessableEntity, views.StaffForm(s.frame(r), id, views.Form{Values: form, Errors: app.Fields(err)}, ds))
-		return
-	}
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	s.flash(r, "flash.saved")
-	http.Redirect(w, r, "/admin/staff", http.StatusSeeOther)
+		return views.StaffForm(s.frame(r), id, views.Form{Values: form, Errors: errs}, ds)
+	})
 }
 
 // staffExport downloads the filtered staff list as CSV (the import format).

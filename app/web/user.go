@@ -5,6 +5,8 @@ import (
 	"net/url"
 	"strconv"
 
+	g "maragu.dev/gomponents"
+
 	"px360/app"
 	"px360/app/accounts"
 	"px360/store"
@@ -82,18 +84,11 @@ func (s *Server) userSave(w http.ResponseWriter, r *http.Request) {
 		}
 		return err
 	})
-	if formError(err) {
+	s.afterSave(w, r, err, "/admin/users", func(errs app.FieldErrors) g.Node {
 		_, ds := s.departmentsByID(r)
 		form.Del("password")
-		s.render(w, r, http.StatusUnprocessableEntity, views.UserForm(s.frame(r), id, views.Form{Values: form, Errors: app.Fields(err)}, ds, ""))
-		return
-	}
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	s.flash(r, "flash.saved")
-	http.Redirect(w, r, "/admin/users", http.StatusSeeOther)
+		return views.UserForm(s.frame(r), id, views.Form{Values: form, Errors: errs}, ds, "")
+	})
 }
 
 // userResetLink issues a one-time reset link and shows it once on the user's page.
