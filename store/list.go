@@ -12,6 +12,12 @@ import (
 
 type scanner interface{ Scan(dest ...any) error }
 
+// querier is what reads need: the reader pool or a transaction.
+type querier interface {
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
 // keyset describes one keyset-paginated list query over a table with an integer id,
 // newest (highest id) first.
 type keyset struct {

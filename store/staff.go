@@ -43,17 +43,16 @@ func (s *Store) StaffByID(ctx context.Context, scope app.Scope, id int64) (app.S
 
 // StaffByEmployeeNo returns the staff member with the employee number in hospital.
 func (s *Store) StaffByEmployeeNo(ctx context.Context, hospitalID int64, no string) (app.Staff, error) {
-	x, err := scanStaff(s.R.QueryRowContext(ctx, `select `+staffCols+` from staff where hospital_id = ? and employee_no = ?`,
-		hospitalID, strings.TrimSpace(no)))
-	if errors.Is(err, sql.ErrNoRows) {
-		return x, app.ErrNotFound
-	}
-	return x, err
+	return staffByEmployeeNo(ctx, s.R, hospitalID, no)
 }
 
 // StaffByEmployeeNo is the same look-up inside a transaction.
 func (tx *Tx) StaffByEmployeeNo(ctx context.Context, hospitalID int64, no string) (app.Staff, error) {
-	x, err := scanStaff(tx.QueryRowContext(ctx, `select `+staffCols+` from staff where hospital_id = ? and employee_no = ?`,
+	return staffByEmployeeNo(ctx, tx, hospitalID, no)
+}
+
+func staffByEmployeeNo(ctx context.Context, q querier, hospitalID int64, no string) (app.Staff, error) {
+	x, err := scanStaff(q.QueryRowContext(ctx, `select `+staffCols+` from staff where hospital_id = ? and employee_no = ?`,
 		hospitalID, strings.TrimSpace(no)))
 	if errors.Is(err, sql.ErrNoRows) {
 		return x, app.ErrNotFound

@@ -27,9 +27,7 @@ func scanUser(r scanner) (app.User, int64, error) {
 }
 
 // loadAssignments fills the hospital and department assignments of u.
-func loadAssignments(ctx context.Context, q interface {
-	QueryContext(context.Context, string, ...any) (*sql.Rows, error)
-}, u *app.User) error {
+func loadAssignments(ctx context.Context, q querier, u *app.User) error {
 	u.HospitalIDs, u.DepartmentIDs = nil, nil
 	rows, err := q.QueryContext(ctx, `select 'h', hospital_id from user_hospitals where user_id = ?
 		union all select 'd', department_id from user_departments where user_id = ? order by 1, 2`, u.ID, u.ID)

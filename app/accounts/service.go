@@ -67,6 +67,16 @@ func validPassword(fe app.FieldErrors, field, pw string) {
 	}
 }
 
+// newPasswordHash checks a new password (adding to fe, which may already hold other
+// errors) and hashes it only when every field is valid.
+func (s *Service) newPasswordHash(fe app.FieldErrors, field, pw string) (string, error) {
+	validPassword(fe, field, pw)
+	if err := fe.Err(); err != nil {
+		return "", err
+	}
+	return s.hash(pw)
+}
+
 // UserInput is what an admin (or the CLI) sets on a user.
 type UserInput struct {
 	Email         string
@@ -261,12 +271,7 @@ func (s *Service) SetPassword(ctx context.Context, by app.Principal, id, pw stri
 	if err != nil {
 		return err
 	}
-	fe := app.FieldErrors{}
-	validPassword(fe, "password", pw)
-	if err := fe.Err(); err != nil {
-		return err
-	}
-	hash, err := s.hash(pw)
+	hash, err := s.newPasswordHash(app.FieldErrors{}, "password", pw)
 	if err != nil {
 		return err
 	}
@@ -362,12 +367,7 @@ func (s *Service) ResetLinkValid(ctx context.Context, token string) bool {
 
 // ResetPassword consumes a reset token and sets the new password.
 func (s *Service) ResetPassword(ctx context.Context, token, pw, ip string) error {
-	fe := app.FieldErrors{}
-	validPassword(fe, "password", pw)
-	if err := fe.Err(); err != nil {
-		return err
-	}
-	hash, err := s.hash(pw)
+	hash, err := s.newPasswordHash(app.FieldErrors{}, "password", pw)
 	if err != nil {
 		return err
 	}
@@ -480,11 +480,7 @@ func (s *Service) ChangePassword(ctx context.Context, by app.Principal, current,
 	if ok, _ := s.check(hash, current); !ok {
 		fe.Add("current_password", "err.password_wrong")
 	}
-	validPassword(fe, "new_password", next)
-	if err := fe.Err(); err != nil {
-		return 0, err
-	}
-	newHash, err := s.hash(next)
+	newHash, err := s.newPasswordHash(fe, "new_password", next)
 	if err != nil {
 		return 0, err
 	}
