@@ -27,6 +27,7 @@ import (
 	"px360/app/accounts"
 	"px360/app/appliance"
 	"px360/app/backups"
+	"px360/app/vault"
 	"px360/install"
 	"px360/store"
 )
@@ -210,7 +211,11 @@ func openStore(ctx context.Context, dataDir string, mustExist bool) (*store.Stor
 			return nil, err
 		}
 	}
-	return store.Open(ctx, path, store.Options{})
+	v, err := vault.Open(filepath.Join(dataDir, "keys"))
+	if err != nil {
+		return nil, err
+	}
+	return store.Open(ctx, path, store.Options{AuditKey: v.AuditKey()})
 }
 
 func readPassword(stdin io.Reader) (string, error) {
@@ -392,7 +397,7 @@ func cmdRestore(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		return errUsage
 	}
 	check := func(ctx context.Context, dbPath string, m install.Manifest) error {
-		for _, k := range []string{"keys/field.key", "keys/index.key", "keys/token.key"} {
+		for _, k := range []string{"keys/field.key", "keys/index.key", "keys/token.key", "keys/audit.key"} {
 			if m.Sizes[k] != 32 { // without its keys a backup's national IDs can never be read again
 				return fmt.Errorf("the backup lacks the key %s (or it is damaged)", k)
 			}

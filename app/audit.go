@@ -1,6 +1,7 @@
 package app
 
 import (
+	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/hex"
 	"strconv"
@@ -24,9 +25,11 @@ type AuditEntry struct {
 	Hash       string
 }
 
-// ComputeHash returns the chain hash of e given the previous row's hash. Every field a
-// reader relies on is covered, so editing any of them breaks the chain.
-func (e AuditEntry) ComputeHash(prev string) string {
+// ComputeHash returns the chain hash of e given the previous row's hash: an HMAC-SHA256
+// under the installation's audit key (kept in DATA/keys, not in the database), so someone
+// who can edit the database file cannot recompute the chain after changing a row. Every
+// field a reader relies on is covered.
+func (e AuditEntry) ComputeHash(key []byte, prev string) string {
 	var b strings.Builder
 	for _, s := range []string{prev, strconv.FormatInt(e.ID, 10), e.At.UTC().Format(time.RFC3339Nano),
 		e.ActorID, e.ActorEmail, strconv.FormatInt(e.HospitalID, 10), e.IP, e.Action, e.Entity,
@@ -36,8 +39,9 @@ func (e AuditEntry) ComputeHash(prev string) string {
 		b.WriteString(s)
 		b.WriteByte('|')
 	}
-	sum := sha256.Sum256([]byte(b.String()))
-	return hex.EncodeToString(sum[:])
+	m := hmac.New(sha256.New, key)
+	m.Write([]byte(b.String()))
+	return hex.EncodeToString(m.Sum(nil))
 }
 
 // Audit is what a use case records about itself; the store fills in time, ids and hashes.

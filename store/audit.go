@@ -36,7 +36,7 @@ func (tx *Tx) Audit(ctx context.Context, a app.Audit) error {
 	e := app.AuditEntry{ID: prevID + 1, At: tx.now, ActorID: tx.by.UserID, ActorEmail: tx.by.Email,
 		HospitalID: a.HospitalID, IP: tx.by.IP, Action: a.Action, Entity: a.Entity, EntityID: a.EntityID,
 		Summary: summary, PrevHash: prev}
-	e.Hash = e.ComputeHash(prev)
+	e.Hash = e.ComputeHash(tx.auditKey, prev)
 	_, err = tx.ExecContext(ctx, `insert into audit_log(id, at, actor_id, actor_email, hospital_id, ip, action,
 		entity, entity_id, summary, prev_hash, hash) values (?,?,?,?,?,?,?,?,?,?,?,?)`,
 		e.ID, ts(e.At), e.ActorID, e.ActorEmail, nullID(e.HospitalID), e.IP, e.Action, e.Entity, e.EntityID,
@@ -128,7 +128,7 @@ func (s *Store) VerifyAudit(ctx context.Context) (int64, error) {
 			return n, &AuditProblem{ID: e.ID, Reason: fmt.Sprintf("rows %d to %d are missing", lastID+1, e.ID-1)}
 		case e.PrevHash != prev:
 			return n, &AuditProblem{ID: e.ID, Reason: "link to the previous row is broken"}
-		case e.ComputeHash(prev) != e.Hash:
+		case e.ComputeHash(s.auditKey, prev) != e.Hash:
 			return n, &AuditProblem{ID: e.ID, Reason: "content does not match its hash (row was altered)"}
 		}
 		prev, lastID = e.Hash, e.ID

@@ -26,10 +26,11 @@ const DBFile = "px360.db"
 
 // Store is the database: W is the single writer connection, R the reader pool.
 type Store struct {
-	W    *sql.DB
-	R    *sql.DB
-	path string
-	now  func() time.Time
+	W        *sql.DB
+	R        *sql.DB
+	path     string
+	now      func() time.Time
+	auditKey []byte
 }
 
 // Options tune Open.
@@ -37,6 +38,7 @@ type Options struct {
 	Readers  int              // reader pool size (default 2×CPU, at least 4)
 	Now      func() time.Time // clock (default time.Now)
 	ReadOnly bool             // no writer, no migrations: backups and checks
+	AuditKey []byte           // HMAC key of the audit chain (vault); tests may leave it empty
 }
 
 func dsn(path string, extra ...string) string {
@@ -60,7 +62,7 @@ func Open(ctx context.Context, path string, opt Options) (*Store, error) {
 	if opt.Readers <= 0 {
 		opt.Readers = max(4, 2*runtime.NumCPU())
 	}
-	s := &Store{now: opt.Now, path: path}
+	s := &Store{now: opt.Now, path: path, auditKey: opt.AuditKey}
 	if !opt.ReadOnly {
 		w, err := sql.Open("sqlite", dsn(path, "_pragma=journal_mode(WAL)", "_txlock=immediate"))
 		if err != nil {
@@ -127,8 +129,9 @@ func (s *Store) Ping(ctx context.Context) error {
 // Tx is one use case's transaction. Audit and Emit write into the same transaction.
 type Tx struct {
 	*sql.Tx
-	now time.Time
-	by  app.Principal
+	now      time.Time
+	by       app.Principal
+	auditKey []byte
 }
 
 // InTx runs fn in one write transaction on the writer connection. A returned error or a
@@ -141,7 +144,7 @@ func (s *Store) InTx(ctx context.Context, by app.Principal, fn func(tx *Tx) erro
 	if err != nil {
 		return fmt.Errorf("begin: %w", err)
 	}
-	tx := &Tx{Tx: sqlTx, now: s.Now().Truncate(time.Microsecond), by: by}
+	tx := &Tx{Tx: sqlTx, now: s.Now().Truncate(time.Microsecond), by: by, auditKey: s.auditKey}
 	defer func() {
 		if p := recover(); p != nil {
 			_ = sqlTx.Rollback()

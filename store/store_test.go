@@ -3,6 +3,7 @@ package store_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"path/filepath"
 	"testing"
 	"time"
@@ -261,5 +262,43 @@ func TestPruneOutboxKeepsPendingAndFailed(t *testing.T) {
 	s.R.QueryRow(`select count(*) from outbox_deliveries`).Scan(&deliveries)
 	if deliveries != 1 {
 		t.Fatalf("%d delivery records left, want the failed event's 1", deliveries)
+	}
+}
+
+// TestAuditChainNeedsTheKey: someone who edits a row and rewrites every later hash
+// without the installation's audit key is still caught.
+func TestAuditChainNeedsTheKey(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), store.DBFile)
+	key := []byte("0123456789abcdef0123456789abcdef")
+	s, err := store.Open(ctx, path, store.Options{AuditKey: key})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	for i := 0; i < 3; i++ {
+		seedHospital(t, s, fmt.Sprintf("H%d", i))
+	}
+	if _, err := s.VerifyAudit(ctx); err != nil {
+		t.Fatal(err)
+	}
+	s.W.Exec(`drop trigger audit_log_no_update`)
+	// The forger edits row 2 and recomputes rows 2..3 with a key of their own.
+	forged, _ := s.ListAudit(ctx, store.AuditFilter{Scope: app.Scope{All: true}})
+	prev := ""
+	for i := len(forged.Items) - 1; i >= 0; i-- {
+		e := forged.Items[i]
+		if e.ID == 2 {
+			e.ActorEmail = "mallory"
+		}
+		e.PrevHash = prev
+		e.Hash = e.ComputeHash([]byte("not the real key"), prev)
+		if _, err := s.W.Exec(`update audit_log set actor_email = ?, prev_hash = ?, hash = ? where id = ?`, e.ActorEmail, e.PrevHash, e.Hash, e.ID); err != nil {
+			t.Fatal(err)
+		}
+		prev = e.Hash
+	}
+	if _, err := s.VerifyAudit(ctx); err == nil {
+		t.Fatal("a chain rewritten without the key verified")
 	}
 }

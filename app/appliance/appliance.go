@@ -95,7 +95,7 @@ func (a *App) open(ctx context.Context) error {
 	if a.Vault, err = vault.Open(filepath.Join(dir, "keys")); err != nil {
 		return err
 	}
-	if a.Store, err = store.Open(ctx, filepath.Join(dir, store.DBFile), store.Options{}); err != nil {
+	if a.Store, err = store.Open(ctx, filepath.Join(dir, store.DBFile), store.Options{AuditKey: a.Vault.AuditKey()}); err != nil {
 		return err
 	}
 	indexDir := filepath.Join(dir, "index")

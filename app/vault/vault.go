@@ -1,6 +1,7 @@
 // Package vault owns the installation's secrets in DATA/keys: the field-encryption key
 // (AES-256-GCM for national IDs), the blind-index key (HMAC-SHA256, so an encrypted
-// national ID can still be looked up by equality) and the token-signing key (JWTs).
+// national ID can still be looked up by equality), the token-signing key (JWTs) and the
+// audit-chain key (HMAC over the audit log).
 // Keys are generated on first start, written with mode 0600, and never leave the server
 // except inside a backup archive.
 package vault
@@ -24,6 +25,7 @@ type Vault struct {
 	aead     cipher.AEAD
 	indexKey []byte
 	tokenKey []byte
+	auditKey []byte
 }
 
 const keyLen = 32
@@ -66,6 +68,10 @@ func Open(dir string) (*Vault, error) {
 	if err != nil {
 		return nil, err
 	}
+	audit, err := load("audit.key")
+	if err != nil {
+		return nil, err
+	}
 	block, err := aes.NewCipher(field)
 	if err != nil {
 		return nil, err
@@ -74,7 +80,7 @@ func Open(dir string) (*Vault, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Vault{aead: aead, indexKey: index, tokenKey: token}, nil
+	return &Vault{aead: aead, indexKey: index, tokenKey: token, auditKey: audit}, nil
 }
 
 func writeKey(path string, b []byte) error {
@@ -128,3 +134,6 @@ func (v *Vault) BlindIndex(purpose, value string) string {
 
 // TokenKey is the HMAC key for signing API tokens.
 func (v *Vault) TokenKey() []byte { return v.tokenKey }
+
+// AuditKey is the HMAC key of the audit log's hash chain.
+func (v *Vault) AuditKey() []byte { return v.auditKey }
