@@ -35,16 +35,25 @@ const (
 	PermUserManage     Perm = "user.manage"
 	PermAuditView      Perm = "audit.view"
 	PermSystemManage   Perm = "system.manage" // outbox, backups, jobs
+
+	PermComplaintView   Perm = "complaint.view"
+	PermComplaintCreate Perm = "complaint.create"
+	PermComplaintManage Perm = "complaint.manage" // assign, move through the workflow, merge
+	PermTaxonomyManage  Perm = "taxonomy.manage"  // complaint categories and sources
+	PermSLAManage       Perm = "sla.manage"       // SLA rules and hospital calendars
 )
 
 var rolePerms = map[Role][]Perm{
 	RolePXAdmin: {PermDashboard, PermOrgView, PermOrgManage, PermHospitalManage, PermStaffView,
-		PermStaffManage, PermPatientView, PermPatientManage, PermUserManage, PermAuditView, PermSystemManage},
+		PermStaffManage, PermPatientView, PermPatientManage, PermUserManage, PermAuditView, PermSystemManage,
+		PermComplaintView, PermComplaintCreate, PermComplaintManage, PermTaxonomyManage, PermSLAManage},
 	RoleHospitalAdmin: {PermDashboard, PermOrgView, PermOrgManage, PermStaffView, PermStaffManage,
-		PermPatientView, PermPatientManage, PermUserManage, PermAuditView},
-	RoleDepartmentManager: {PermDashboard, PermOrgView, PermStaffView, PermPatientView},
-	RoleStaff:             {PermDashboard, PermOrgView, PermPatientView},
-	RoleViewer:            {PermDashboard, PermOrgView},
+		PermPatientView, PermPatientManage, PermUserManage, PermAuditView,
+		PermComplaintView, PermComplaintCreate, PermComplaintManage, PermTaxonomyManage, PermSLAManage},
+	RoleDepartmentManager: {PermDashboard, PermOrgView, PermStaffView, PermPatientView,
+		PermComplaintView, PermComplaintCreate, PermComplaintManage},
+	RoleStaff:  {PermDashboard, PermOrgView, PermPatientView, PermComplaintView, PermComplaintCreate},
+	RoleViewer: {PermDashboard, PermOrgView, PermComplaintView},
 }
 
 // Can reports whether role r holds permission p.

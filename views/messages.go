@@ -1,7 +1,7 @@
 package views
 
-// catalog holds every string a person reads, in English and Arabic.
-var catalog = map[string]message{
+// coreMessages are the appliance core's strings (frame, accounts, organisation, system).
+var coreMessages = map[string]message{
 	// Navigation and frame
 	"nav.skip":               {"Skip to content", "انتقل إلى المحتوى"},
 	"nav.menu":               {"Menu", "القائمة"},

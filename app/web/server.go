@@ -165,6 +165,10 @@ func (s *Server) registerRoutes() {
 	s.page("POST /admin/system/outbox/{id}/retry", app.PermSystemManage, s.outboxRetry)
 	s.page("POST /admin/system/backup", app.PermSystemManage, s.backupNow)
 
+	s.taxonomyRoutes()
+	s.slaRoutes()
+	s.complaintRoutes()
+
 	s.public("POST /api/v1/auth/token", s.apiToken)
 	s.api("GET /api/v1/me", "", s.apiMe)
 	s.api("GET /api/v1/hospitals", app.PermOrgView, s.apiHospitals)
