@@ -6,8 +6,11 @@
 // (in the background: the live index keeps answering queries while a new one is built
 // next to it and then swapped in).
 //
-// Today there is one index, people.bleve: staff and patients, searched by name prefix
-// (English or Arabic, folded with app.NameKey) or by exact code (MRN, employee number).
+// There are two indexes, sharing that machinery (type base):
+//   - people.bleve: staff and patients, searched by name prefix (English or Arabic,
+//     folded with app.NameKey) or by exact code (MRN, employee number);
+//   - complaints.bleve: complaint texts in Arabic and English, stemmed, searched by
+//     keywords with filters (see ComplaintIndex).
 package search
 
 import (
@@ -25,6 +28,7 @@ import (
 	"time"
 
 	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/mapping"
 
 	"px360/app"
 )
@@ -34,7 +38,7 @@ const peopleName = "people.bleve"
 
 // Keys of the index's internal metadata.
 var (
-	keyVersion  = []byte("px360.mapping_version") // mappingVersion, set when the index is created
+	keyVersion  = []byte("px360.mapping_version") // the spec's version, set when the index is created
 	keyComplete = []byte("px360.complete")        // "1" once a Rebuild has filled the index
 )
 
@@ -47,9 +51,21 @@ var (
 	errUnavailable = errors.New("search: index unavailable")
 )
 
-// Index is the people search index. It is safe for concurrent use.
-type Index struct {
-	path string // DATA/index/people.bleve
+// spec describes one kind of index: its directory name inside DATA/index, its mapping
+// and the version stamp of that mapping.
+type spec struct {
+	name    string
+	version string
+	mapping func() *mapping.IndexMappingImpl
+}
+
+var peopleSpec = spec{name: peopleName, version: mappingVersion, mapping: newMapping}
+
+// base is the machinery shared by the indexes: open or set aside, write, rebuild next to
+// the live index and swap. It is safe for concurrent use.
+type base struct {
+	spec spec
+	path string // DATA/index/<spec.name>
 
 	// mu guards the fields below. It is held shared while idx is used (queries and
 	// writes; Bleve itself is concurrent) and exclusively to swap or close idx.
@@ -65,11 +81,12 @@ type Index struct {
 	pending []change
 }
 
-// change is one Put or Delete, kept for replay onto an index being rebuilt.
-type change struct {
-	put  []app.SearchDoc
-	kind string
-	del  []int64
+// change is one write (a Put or Delete), kept for replay onto an index being rebuilt.
+type change func(bleve.Index) error
+
+// Index is the people search index. It is safe for concurrent use.
+type Index struct {
+	base
 }
 
 // Open opens DATA/index/people.bleve (dir is DATA/index), creating it if missing.
@@ -79,40 +96,49 @@ type change struct {
 // Rebuild has completed yet (kept as is: it answers queries meanwhile). Open fails only if
 // it cannot create a fresh index.
 func Open(dir string) (*Index, error) {
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return nil, fmt.Errorf("search: %w", err)
+	x := &Index{}
+	if err := x.open(dir, peopleSpec); err != nil {
+		return nil, err
 	}
-	x := &Index{path: filepath.Join(dir, peopleName)}
+	return x, nil
+}
+
+// open opens or creates the index of spec s inside dir, as described at Open.
+func (x *base) open(dir string, s spec) error {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return fmt.Errorf("search: %w", err)
+	}
+	x.spec, x.path = s, filepath.Join(dir, s.name)
 	// Leftovers of a rebuild or swap that did not finish.
 	removeGlob(x.path + ".rebuild-*")
 	removeGlob(x.path + ".old-*")
 
 	if _, err := os.Lstat(x.path); err == nil {
-		idx, complete, err := openPeople(x.path)
+		idx, complete, err := x.openAt(x.path)
 		if err == nil {
 			x.idx, x.needsRebuild = idx, !complete
-			return x, nil
+			return nil
 		}
 		slog.Warn("search: setting aside unusable index", "path", x.path, "err", err)
 		moveAside(x.path)
 	}
-	idx, err := createPeople(x.path)
+	idx, err := x.createAt(x.path)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	x.idx, x.needsRebuild = idx, true
-	return x, nil
+	return nil
 }
 
 // NeedsRebuild reports whether the index is empty or incomplete and Rebuild should run.
-func (x *Index) NeedsRebuild() bool {
+func (x *base) NeedsRebuild() bool {
 	x.mu.RLock()
 	defer x.mu.RUnlock()
 	return x.needsRebuild
 }
 
 // Status reports "rebuilding" while Rebuild runs and "ready" otherwise.
-func (x *Index) Status() string {
+func (x *base) Status() string {
 	x.mu.RLock()
 	defer x.mu.RUnlock()
 	if x.rebuilding {
@@ -123,7 +149,7 @@ func (x *Index) Status() string {
 
 // Close closes the index. A Rebuild still running is abandoned when it tries to swap;
 // cancel its context to stop it sooner.
-func (x *Index) Close() error {
+func (x *base) Close() error {
 	x.mu.Lock()
 	defer x.mu.Unlock()
 	x.closed = true
@@ -146,14 +172,8 @@ func (x *Index) Put(docs ...app.SearchDoc) error {
 			return fmt.Errorf("search: bad kind %q for id %d", d.Kind, d.ID)
 		}
 	}
-	x.mu.RLock()
-	defer x.mu.RUnlock()
-	idx, err := x.live()
-	if err != nil {
-		return err
-	}
-	x.record(change{put: slices.Clone(docs)})
-	return putDocs(idx, docs)
+	docs = slices.Clone(docs)
+	return x.write(func(idx bleve.Index) error { return putDocs(idx, docs) })
 }
 
 // Delete removes the docs of kind with the given ids, in one batch. Missing ids are ignored.
@@ -161,14 +181,32 @@ func (x *Index) Delete(kind string, ids ...int64) error {
 	if len(ids) == 0 {
 		return nil
 	}
+	ids = slices.Clone(ids)
+	return x.write(func(idx bleve.Index) error { return deleteDocs(idx, kind, ids) })
+}
+
+// write applies c to the live index, and keeps it for replay if a Rebuild runs.
+// c must not depend on data the caller may change later.
+func (x *base) write(c change) error {
 	x.mu.RLock()
 	defer x.mu.RUnlock()
 	idx, err := x.live()
 	if err != nil {
 		return err
 	}
-	x.record(change{kind: kind, del: slices.Clone(ids)})
-	return deleteDocs(idx, kind, ids)
+	x.record(c)
+	return c(idx)
+}
+
+// search runs req on the live index.
+func (x *base) search(ctx context.Context, req *bleve.SearchRequest) (*bleve.SearchResult, error) {
+	x.mu.RLock()
+	defer x.mu.RUnlock()
+	idx, err := x.live()
+	if err != nil {
+		return nil, err
+	}
+	return idx.SearchInContext(ctx, req)
 }
 
 // Source streams every document to index, in batches (implemented by the store).
@@ -181,6 +219,18 @@ type Source interface {
 // the build, then swaps it in and clears NeedsRebuild. Queries wait only for the swap
 // itself. Only one Rebuild runs at a time; another returns ErrRebuilding.
 func (x *Index) Rebuild(ctx context.Context, src Source) error {
+	return x.rebuild(ctx, func(fresh bleve.Index) error {
+		return src.EachSearchDoc(ctx, func(batch []app.SearchDoc) error {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+			return putDocs(fresh, batch)
+		})
+	})
+}
+
+// rebuild creates a fresh index, fills it with fill, and swaps it in as Rebuild describes.
+func (x *base) rebuild(ctx context.Context, fill func(fresh bleve.Index) error) error {
 	x.mu.Lock()
 	switch {
 	case x.closed:
@@ -200,16 +250,11 @@ func (x *Index) Rebuild(ctx context.Context, src Source) error {
 	}()
 
 	freshPath := fmt.Sprintf("%s.rebuild-%d", x.path, time.Now().UnixNano())
-	fresh, err := createPeople(freshPath)
+	fresh, err := x.createAt(freshPath)
 	if err != nil {
 		return err
 	}
-	err = src.EachSearchDoc(ctx, func(batch []app.SearchDoc) error {
-		if err := ctx.Err(); err != nil {
-			return err
-		}
-		return putDocs(fresh, batch)
-	})
+	err = fill(fresh)
 	if err == nil {
 		err = ctx.Err()
 	}
@@ -229,7 +274,7 @@ func (x *Index) Rebuild(ctx context.Context, src Source) error {
 // swap replays pending writes onto fresh, marks it complete and puts it in place of the
 // live index. It returns the directory of the old index, for the caller to remove once
 // queries run again.
-func (x *Index) swap(fresh bleve.Index, freshPath string) (old string, err error) {
+func (x *base) swap(fresh bleve.Index, freshPath string) (old string, err error) {
 	x.mu.Lock()
 	defer x.mu.Unlock()
 	x.rebuilding = false
@@ -243,7 +288,7 @@ func (x *Index) swap(fresh bleve.Index, freshPath string) (old string, err error
 		return discard(ErrClosed)
 	}
 	for _, c := range x.takePending() {
-		if err := c.apply(fresh); err != nil {
+		if err := c(fresh); err != nil {
 			return discard(err)
 		}
 	}
@@ -281,15 +326,15 @@ func (x *Index) swap(fresh bleve.Index, freshPath string) (old string, err error
 
 // reopen opens the index at x.path into x.idx, or a fresh one if it is unusable.
 // Called with x.mu held exclusively.
-func (x *Index) reopen() {
-	idx, complete, err := openPeople(x.path)
+func (x *base) reopen() {
+	idx, complete, err := x.openAt(x.path)
 	if err == nil {
 		x.idx, x.needsRebuild = idx, !complete
 		return
 	}
 	slog.Warn("search: setting aside unusable index", "path", x.path, "err", err)
 	moveAside(x.path)
-	x.idx, err = createPeople(x.path)
+	x.idx, err = x.createAt(x.path)
 	x.needsRebuild = true
 	if err != nil {
 		slog.Error("search: cannot create index", "path", x.path, "err", err)
@@ -298,7 +343,7 @@ func (x *Index) reopen() {
 }
 
 // live returns the live index. Called with x.mu held.
-func (x *Index) live() (bleve.Index, error) {
+func (x *base) live() (bleve.Index, error) {
 	switch {
 	case x.closed:
 		return nil, ErrClosed
@@ -309,7 +354,7 @@ func (x *Index) live() (bleve.Index, error) {
 }
 
 // record keeps c for replay if a Rebuild runs. Called with x.mu held.
-func (x *Index) record(c change) {
+func (x *base) record(c change) {
 	if !x.rebuilding {
 		return
 	}
@@ -318,19 +363,12 @@ func (x *Index) record(c change) {
 	x.pmu.Unlock()
 }
 
-func (x *Index) takePending() []change {
+func (x *base) takePending() []change {
 	x.pmu.Lock()
 	defer x.pmu.Unlock()
 	p := x.pending
 	x.pending = nil
 	return p
-}
-
-func (c change) apply(idx bleve.Index) error {
-	if c.put != nil {
-		return putDocs(idx, c.put)
-	}
-	return deleteDocs(idx, c.kind, c.del)
 }
 
 func docID(kind string, id int64) string { return kind + ":" + strconv.FormatInt(id, 10) }
@@ -382,13 +420,13 @@ func deleteDocs(idx bleve.Index, kind string, ids []int64) error {
 	return nil
 }
 
-// createPeople creates an empty people index at path, stamped with mappingVersion.
-func createPeople(path string) (bleve.Index, error) {
-	idx, err := bleve.New(path, newMapping())
+// createAt creates an empty index of x's spec at path, stamped with the spec's version.
+func (x *base) createAt(path string) (bleve.Index, error) {
+	idx, err := bleve.New(path, x.spec.mapping())
 	if err != nil {
 		return nil, fmt.Errorf("search: creating %s: %w", path, err)
 	}
-	if err := idx.SetInternal(keyVersion, []byte(mappingVersion)); err != nil {
+	if err := idx.SetInternal(keyVersion, []byte(x.spec.version)); err != nil {
 		idx.Close()
 		os.RemoveAll(path)
 		return nil, fmt.Errorf("search: creating %s: %w", path, err)
@@ -396,9 +434,9 @@ func createPeople(path string) (bleve.Index, error) {
 	return idx, nil
 }
 
-// openPeople opens the people index at path and checks it is usable and of the current
-// mapping version. complete reports whether a Rebuild finished filling it.
-func openPeople(path string) (idx bleve.Index, complete bool, err error) {
+// openAt opens the index at path and checks it is usable and of the spec's mapping
+// version. complete reports whether a Rebuild finished filling it.
+func (x *base) openAt(path string) (idx bleve.Index, complete bool, err error) {
 	defer func() { // a damaged index may panic instead of failing cleanly
 		if r := recover(); r != nil {
 			if idx != nil {
@@ -410,7 +448,7 @@ func openPeople(path string) (idx bleve.Index, complete bool, err error) {
 	if idx, err = bleve.Open(path); err != nil {
 		return nil, false, fmt.Errorf("search: opening %s: %w", path, err)
 	}
-	err = checkPeople(idx)
+	err = checkVersion(idx, x.spec.version)
 	if err != nil {
 		idx.Close()
 		return nil, false, fmt.Errorf("search: opening %s: %w", path, err)
@@ -419,13 +457,13 @@ func openPeople(path string) (idx bleve.Index, complete bool, err error) {
 	return idx, string(done) == "1", nil
 }
 
-func checkPeople(idx bleve.Index) error {
+func checkVersion(idx bleve.Index, version string) error {
 	v, err := idx.GetInternal(keyVersion)
 	if err != nil {
 		return err
 	}
-	if string(v) != mappingVersion {
-		return fmt.Errorf("mapping version %q, want %q", v, mappingVersion)
+	if string(v) != version {
+		return fmt.Errorf("mapping version %q, want %q", v, version)
 	}
 	_, err = idx.DocCount()
 	return err

@@ -61,8 +61,24 @@ func (s *Store) migrate(ctx context.Context) error {
 	if current > LatestSchema() {
 		return fmt.Errorf("database schema version %d is newer than this px360 (%d): use a newer px360", current, LatestSchema())
 	}
+	applied := map[int]bool{}
+	rows, err := s.W.QueryContext(ctx, `select version from schema_migrations`)
+	if err != nil {
+		return fmt.Errorf("read schema_migrations: %w", err)
+	}
+	for rows.Next() {
+		var v int
+		if err := rows.Scan(&v); err != nil {
+			rows.Close()
+			return err
+		}
+		applied[v] = true
+	}
+	rows.Close()
+	// Every migration not applied yet runs, in order, even one numbered below the
+	// highest applied (two branches that each added one).
 	for _, m := range migrations() {
-		if m.version <= current {
+		if applied[m.version] {
 			continue
 		}
 		tx, err := s.W.BeginTx(ctx, nil)
