@@ -18,6 +18,7 @@ type Tasks struct {
 	CleanSessions  func(ctx context.Context, now time.Time) (int64, error)
 	PruneOutbox    func(ctx context.Context, before time.Time) (int64, error)
 	Backup         func(ctx context.Context, now time.Time) (string, error) // nil disables the daily backup
+	SweepSLA       func(ctx context.Context, now time.Time) (int, error)    // complaint reminders, breaches, escalations
 }
 
 // Schedule says when the jobs run.
@@ -87,6 +88,13 @@ func Start(t Tasks, sc Schedule, log *slog.Logger) (*Scheduler, error) {
 		}},
 		{"sessions", gocron.DurationJob(time.Hour), func(ctx context.Context) error {
 			_, err := t.CleanSessions(ctx, time.Now())
+			return err
+		}},
+		{"sla-sweep", gocron.DurationJob(time.Minute), func(ctx context.Context) error {
+			if t.SweepSLA == nil {
+				return nil
+			}
+			_, err := t.SweepSLA(ctx, time.Now())
 			return err
 		}},
 		{"outbox-prune", gocron.DurationJob(24 * time.Hour), func(ctx context.Context) error {

@@ -22,6 +22,7 @@ import (
 	"px360/app"
 	"px360/app/accounts"
 	"px360/app/backups"
+	"px360/app/complaints"
 	"px360/app/demo"
 	"px360/app/orgs"
 	"px360/app/outbox"
@@ -51,17 +52,18 @@ type Config struct {
 
 // App is an opened data directory with its services.
 type App struct {
-	cfg      Config
-	unlock   func() error
-	Vault    *vault.Vault
-	Store    *store.Store
-	Index    *search.Index
-	Accounts *accounts.Service
-	Orgs     *orgs.Service
-	Backups  *backups.Service
-	Outbox   *outbox.Dispatcher
-	Web      *web.Server
-	rebuild  bool
+	cfg        Config
+	unlock     func() error
+	Vault      *vault.Vault
+	Store      *store.Store
+	Index      *search.Index
+	Accounts   *accounts.Service
+	Orgs       *orgs.Service
+	Complaints *complaints.Service
+	Backups    *backups.Service
+	Outbox     *outbox.Dispatcher
+	Web        *web.Server
+	rebuild    bool
 }
 
 // Open takes DATA's lock and opens everything; the caller must Close.
@@ -106,13 +108,14 @@ func (a *App) open(ctx context.Context) error {
 	a.rebuild = a.Index.NeedsRebuild() || errors.Is(statErr, os.ErrNotExist)
 	a.Accounts = accounts.New(a.Store, a.Vault.TokenKey(), nil)
 	a.Orgs = orgs.New(a.Store, a.Vault)
+	a.Complaints = complaints.New(a.Store, interimSLA{a.Store}, interimTaxonomy{})
 	a.Backups = backups.New(a.Store, dir, a.cfg.Version)
 	if a.cfg.BackupKeep > 0 {
 		a.Backups.Keep = a.cfg.BackupKeep
 	}
 	a.Outbox = outbox.New(a.Store, a.cfg.Log)
 	a.subscribe()
-	a.Web = web.New(web.Config{Store: a.Store, Accounts: a.Accounts, Orgs: a.Orgs, Backups: a.Backups, Search: a.Index,
+	a.Web = web.New(web.Config{Store: a.Store, Accounts: a.Accounts, Orgs: a.Orgs, Complaints: a.Complaints, Backups: a.Backups, Search: a.Index,
 		Assets: assets.New(), Log: a.cfg.Log, Version: a.cfg.Version, DataDir: dir, SecureCookies: a.cfg.Secure,
 		LoginRate: a.cfg.LoginRate, LoginBurst: a.cfg.LoginBurst})
 	return nil
@@ -194,7 +197,7 @@ func (a *App) ServeListener(ctx context.Context, ln net.Listener, ready func(add
 		loc = time.UTC
 	}
 	tasks := jobs.Tasks{DispatchOutbox: a.Outbox.Dispatch, CleanSessions: a.Store.DeleteExpiredSessions,
-		PruneOutbox: a.Store.PruneOutbox, Backup: a.Backups.Scheduled}
+		PruneOutbox: a.Store.PruneOutbox, Backup: a.Backups.Scheduled, SweepSLA: a.Complaints.Sweep}
 	if a.cfg.BackupAt == "off" {
 		tasks.Backup = nil
 	}

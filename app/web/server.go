@@ -17,6 +17,7 @@ import (
 	"px360/app"
 	"px360/app/accounts"
 	"px360/app/backups"
+	"px360/app/complaints"
 	"px360/app/orgs"
 	"px360/assets"
 	"px360/store"
@@ -33,6 +34,7 @@ type Config struct {
 	Store         *store.Store
 	Accounts      *accounts.Service
 	Orgs          *orgs.Service
+	Complaints    *complaints.Service
 	Backups       *backups.Service
 	Search        Searcher
 	Assets        *assets.Assets
@@ -50,6 +52,7 @@ type Server struct {
 	st       *store.Store
 	accounts *accounts.Service
 	orgs     *orgs.Service
+	compl    *complaints.Service
 	log      *slog.Logger
 	sessions *scs.SessionManager
 	limiter  *ipLimiter
@@ -88,7 +91,7 @@ func New(cfg Config) *Server {
 	sm.Cookie.SameSite = http.SameSiteLaxMode
 	sm.Cookie.Secure = cfg.SecureCookies
 	sm.Cookie.Path = "/"
-	s := &Server{cfg: cfg, st: cfg.Store, accounts: cfg.Accounts, orgs: cfg.Orgs, log: cfg.Log,
+	s := &Server{cfg: cfg, st: cfg.Store, accounts: cfg.Accounts, orgs: cfg.Orgs, compl: cfg.Complaints, log: cfg.Log,
 		sessions: sm, limiter: newIPLimiter(cfg.LoginRate, cfg.LoginBurst), mux: http.NewServeMux()}
 	s.registerRoutes()
 	s.handler = s.middleware(s.mux)
