@@ -27,6 +27,7 @@ import (
 	"px360/app/accounts"
 	"px360/app/appliance"
 	"px360/app/backups"
+	"px360/app/demo"
 	"px360/app/vault"
 	"px360/install"
 	"px360/store"
@@ -44,7 +45,8 @@ Usage:
   px360 backup [--data DIR] --out FILE
   px360 restore [--data DIR] --in FILE
   px360 install | uninstall | start | stop | status [--data DIR] [--addr HOST:PORT]
-  px360 migrate | reindex | demo [--data DIR]
+  px360 migrate | reindex [--data DIR]
+  px360 demo [--data DIR] [--complaints N]
   px360 audit verify [--data DIR]
   px360 version
 
@@ -460,8 +462,16 @@ func cmdService(action string, args []string, stdout, stderr io.Writer) error {
 
 func cmdMaintain(ctx context.Context, cmd string, args []string, stdout, stderr io.Writer) error {
 	f := newFlags(cmd, stderr, "./px360-data")
+	scale := 0
+	if cmd == "demo" {
+		f.IntVar(&scale, "complaints", 0, "add N generated complaints over 20 hospitals and four years (scale data)")
+	}
 	if err := f.parse(args); err != nil {
 		return err
+	}
+	if scale < 0 || scale > 50_000_000 {
+		fmt.Fprintln(stderr, "px360 demo: --complaints must be between 0 and 50000000")
+		return errUsage
 	}
 	a, err := appliance.Open(ctx, appliance.Config{DataDir: *f.data, Version: appVersion(), Out: stdout})
 	if err != nil {
@@ -482,7 +492,23 @@ func cmdMaintain(ctx context.Context, cmd string, args []string, stdout, stderr 
 		}
 		fmt.Fprintf(stdout, "search index rebuilt in %s\n", time.Since(start).Round(time.Millisecond))
 	case "demo":
-		return a.LoadDemo(ctx)
+		if err := a.LoadDemo(ctx); err != nil {
+			return err
+		}
+		if scale == 0 {
+			return a.LoadDemoComplaints(ctx, 300)
+		}
+		start := time.Now()
+		err := demo.LoadScaleComplaints(ctx, a.Store, a.Orgs, scale, time.Now(), func(done int) {
+			if done%100_000 == 0 || done == scale {
+				fmt.Fprintf(stdout, "%d complaints written (%.0f/s)\n", done, float64(done)/time.Since(start).Seconds())
+			}
+		})
+		if err != nil {
+			return err
+		}
+		fmt.Fprintln(stdout, "rebuilding the search index…")
+		return a.Rebuild(ctx)
 	}
 	return nil
 }

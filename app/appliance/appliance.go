@@ -171,6 +171,19 @@ func (a *App) LoadDemo(ctx context.Context) error {
 	return nil
 }
 
+// LoadDemoComplaints adds n demo complaints in every state through the complaint
+// service, once per data directory.
+func (a *App) LoadDemoComplaints(ctx context.Context, n int) error {
+	const marker = "demo_complaints_loaded"
+	if done, err := a.Store.Setting(ctx, marker); err != nil || done != "" {
+		return err
+	}
+	if err := demo.LoadComplaints(ctx, a.Store, a.Complaints, n); err != nil {
+		return err
+	}
+	return a.Store.SetSetting(ctx, marker, "1")
+}
+
 // Rebuild rebuilds the search index from the database.
 func (a *App) Rebuild(ctx context.Context) error { return a.Index.Rebuild(ctx, a.Store) }
 
@@ -180,6 +193,9 @@ func (a *App) Serve(ctx context.Context, ready func(addr string)) error {
 	if a.cfg.Demo {
 		if err := a.LoadDemo(ctx); err != nil {
 			return err
+		}
+		if err := a.LoadDemoComplaints(ctx, 300); err != nil {
+			return fmt.Errorf("load demo complaints: %w", err)
 		}
 	}
 	ln, err := net.Listen("tcp", a.cfg.Addr)

@@ -36,7 +36,9 @@ type Service struct {
 }
 
 // New returns the complaint service.
-func New(st *store.Store, sla SLA, tax Taxonomy) *Service { return &Service{st: st, sla: sla, tax: tax} }
+func New(st *store.Store, sla SLA, tax Taxonomy) *Service {
+	return &Service{st: st, sla: sla, tax: tax}
+}
 
 // Input is a new complaint, as staff, the API or the public form give it.
 type Input struct {
