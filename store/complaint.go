@@ -366,3 +366,98 @@ func (tx *Tx) AddComplaintRef(ctx context.Context, complaintID, hospitalID int64
 	}
 	return err
 }
+
+// SweepState is what the SLA sweep needs about one complaint, read for a whole batch at once.
+type SweepState struct {
+	ID         int64
+	HospitalID int64
+	Status     app.ComplaintStatus
+	DueAt      time.Time
+	SLA        ComplaintSLA
+	Fired      map[string]bool
+}
+
+// SweepStates reads the SLA state of the complaints with ids in three queries (the
+// complaints, the pauses and the fired milestones of their current cycles).
+func (tx *Tx) SweepStates(ctx context.Context, ids []int64) ([]SweepState, error) {
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	args := make([]any, len(ids))
+	for i, id := range ids {
+		args[i] = id
+	}
+	in := "(" + strings.TrimSuffix(strings.Repeat("?,", len(ids)), ",") + ")"
+	rows, err := tx.QueryContext(ctx, `select id, hospital_id, status, due_at, sla_rule, sla_cycle, sla_start
+		from complaints where id in `+in, args...)
+	if err != nil {
+		return nil, err
+	}
+	rules := map[string]app.SLARule{} // most complaints share a handful of rules
+	var out []SweepState
+	index := map[int64]int{}
+	for rows.Next() {
+		var st SweepState
+		var status, due, rule, start string
+		if err := rows.Scan(&st.ID, &st.HospitalID, &status, &due, &rule, &st.SLA.Cycle, &start); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		r, ok := rules[rule]
+		if !ok {
+			if err := json.Unmarshal([]byte(rule), &r); err != nil {
+				rows.Close()
+				return nil, fmt.Errorf("complaint %d sla rule: %w", st.ID, err)
+			}
+			rules[rule] = r
+		}
+		st.Status, st.DueAt, st.SLA.Rule, st.SLA.Start = app.ComplaintStatus(status), parseTS(due), r, parseTS(start)
+		st.Fired = map[string]bool{}
+		index[st.ID] = len(out)
+		out = append(out, st)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	rows, err = tx.QueryContext(ctx, `select p.complaint_id, p.cycle, p.started_at, p.ended_at, p.reason from complaint_pauses p
+		where p.complaint_id in `+in+` order by p.id`, args...)
+	if err != nil {
+		return nil, err
+	}
+	for rows.Next() {
+		var id int64
+		var cycle int
+		var p app.Pause
+		var a, b string
+		if err := rows.Scan(&id, &cycle, &a, &b, &p.Reason); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		if i, ok := index[id]; ok && out[i].SLA.Cycle == cycle {
+			p.Start, p.End = parseTS(a), parseTS(b)
+			out[i].SLA.Pauses = append(out[i].SLA.Pauses, p)
+		}
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	rows, err = tx.QueryContext(ctx, `select complaint_id, cycle, kind from complaint_sla_events where complaint_id in `+in, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id int64
+		var cycle int
+		var kind string
+		if err := rows.Scan(&id, &cycle, &kind); err != nil {
+			return nil, err
+		}
+		if i, ok := index[id]; ok && out[i].SLA.Cycle == cycle {
+			out[i].Fired[kind] = true
+		}
+	}
+	return out, rows.Err()
+}

@@ -132,6 +132,52 @@ type Tx struct {
 	now      time.Time
 	by       app.Principal
 	auditKey []byte
+	stmts    map[string]*sql.Stmt
+}
+
+// ExecContext, QueryContext and QueryRowContext run on statements prepared once per
+// transaction and query text: a use case that repeats a statement (an import, the SLA
+// sweep) does not parse the SQL again for every row. database/sql closes the statements
+// when the transaction ends.
+func (tx *Tx) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	st, err := tx.prepared(ctx, query)
+	if err != nil {
+		return nil, err
+	}
+	return st.ExecContext(ctx, args...)
+}
+
+// QueryContext is the cached-statement form of sql.Tx.QueryContext.
+func (tx *Tx) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	st, err := tx.prepared(ctx, query)
+	if err != nil {
+		return nil, err
+	}
+	return st.QueryContext(ctx, args...)
+}
+
+// QueryRowContext is the cached-statement form of sql.Tx.QueryRowContext.
+func (tx *Tx) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
+	st, err := tx.prepared(ctx, query)
+	if err != nil {
+		return tx.Tx.QueryRowContext(ctx, query, args...) // reports the same error through Scan
+	}
+	return st.QueryRowContext(ctx, args...)
+}
+
+func (tx *Tx) prepared(ctx context.Context, query string) (*sql.Stmt, error) {
+	if st, ok := tx.stmts[query]; ok {
+		return st, nil
+	}
+	st, err := tx.Tx.PrepareContext(ctx, query)
+	if err != nil {
+		return nil, err
+	}
+	if tx.stmts == nil {
+		tx.stmts = map[string]*sql.Stmt{}
+	}
+	tx.stmts[query] = st
+	return st, nil
 }
 
 // InTx runs fn in one write transaction on the writer connection. A returned error or a

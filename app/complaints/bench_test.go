@@ -96,3 +96,48 @@ func BenchmarkComplaintCreate(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkSweep100k is one SLA sweep over 100,000 open complaints whose first reminder
+// is due (each fires it: a milestone row, a timeline entry and an outbox event).
+func BenchmarkSweep100k(b *testing.B) {
+	ctx := context.Background()
+	for b.Loop() {
+		b.StopTimer()
+		st, err := store.Open(ctx, filepath.Join(b.TempDir(), store.DBFile), store.Options{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		var hospital app.Hospital
+		st.InTx(ctx, app.System, func(tx *store.Tx) error {
+			org, _ := tx.EnsureOrganization(ctx, "G", "G")
+			hospital = app.Hospital{OrganizationID: org, Code: "H", NameEN: "H", NameAR: "H", TimeZone: "Asia/Riyadh", Active: true}
+			return tx.SaveHospital(ctx, &hospital)
+		})
+		rule := app.DefaultSLARule()
+		now := time.Now().UTC()
+		created := now.Add(-50 * time.Hour) // reminder 1 (24 h before a 72 h due) has passed
+		for done := 0; done < 100_000; done += 5000 {
+			rows := make([]store.BulkComplaint, 5000)
+			for i := range rows {
+				rows[i] = store.BulkComplaint{C: app.Complaint{HospitalID: hospital.ID, Type: app.TypeComplaint, Status: app.StatusOpen,
+					Severity: app.SeverityMedium, Priority: app.PriorityMedium, SourceCode: "patient", Title: "t", Description: "d",
+					PreferredLanguage: "ar", TrackingCode: app.NewTrackingCode(), CreatedAt: created, UpdatedAt: created,
+					DueAt: created.Add(72 * time.Hour)}, Next: created.Add(48 * time.Hour)}
+			}
+			if err := st.BulkInsertComplaints(ctx, rule, rows); err != nil {
+				b.Fatal(err)
+			}
+		}
+		svc := complaints.New(st, &fakeSLA{rule: rule}, fakeTaxonomy{})
+		b.StartTimer()
+		start := time.Now()
+		n, err := svc.Sweep(ctx, now)
+		b.StopTimer()
+		b.ReportMetric(time.Since(start).Seconds(), "sweep-s")
+		if err != nil || n != 100_000 {
+			b.Fatalf("fired %d, %v", n, err)
+		}
+		st.Close()
+		b.StartTimer()
+	}
+}

@@ -13,20 +13,19 @@ import (
 // Sweep fires every SLA milestone (reminders, breach, escalations) that is due at now,
 // each exactly once: the fired row's primary key is the guard, written in the same
 // transaction as the timeline entry and the outbox event it causes, so a restart or a
-// second sweep never repeats one. It returns how many milestones fired.
+// second sweep never repeats one. Complaints are handled a batch per transaction. It
+// returns how many milestones fired.
 func (s *Service) Sweep(ctx context.Context, now time.Time) (int, error) {
 	total := 0
 	for {
-		ids, err := s.st.DueMilestones(ctx, now, 500)
+		ids, err := s.st.DueMilestones(ctx, now, sweepBatch)
 		if err != nil || len(ids) == 0 {
 			return total, err
 		}
-		for _, id := range ids {
-			n, err := s.sweepOne(ctx, id, now)
-			if err != nil {
-				return total, fmt.Errorf("sweep complaint %d: %w", id, err)
-			}
-			total += n
+		n, err := s.sweepBatch(ctx, ids, now)
+		total += n
+		if err != nil {
+			return total, err
 		}
 		if ctx.Err() != nil {
 			return total, ctx.Err()
@@ -34,53 +33,65 @@ func (s *Service) Sweep(ctx context.Context, now time.Time) (int, error) {
 	}
 }
 
-func (s *Service) sweepOne(ctx context.Context, id int64, now time.Time) (int, error) {
+// sweepBatch is how many complaints one sweep transaction handles.
+const sweepBatch = 2000
+
+func (s *Service) sweepBatch(ctx context.Context, ids []int64, now time.Time) (int, error) {
 	fired := 0
+	calendars := map[int64]app.Calendar{}
 	err := s.st.InTx(ctx, app.System, func(tx *store.Tx) error {
 		fired = 0
-		c, err := tx.ComplaintByID(ctx, app.Scope{All: true}, id)
+		states, err := tx.SweepStates(ctx, ids)
 		if err != nil {
 			return err
 		}
-		if !c.Status.Active() || c.Status == app.StatusOnHold {
-			return tx.SetNextMilestone(ctx, c.ID, time.Time{}, false)
-		}
-		st, err := tx.ComplaintSLAState(ctx, c.ID)
-		if err != nil {
-			return err
-		}
-		clock, err := s.clock(ctx, c.HospitalID, st)
-		if err != nil {
-			return err
-		}
-		done, err := tx.FiredMilestones(ctx, c.ID, st.Cycle)
-		if err != nil {
-			return err
-		}
-		breached := false
-		for _, m := range clock.Milestones() {
-			if m.At.After(now) || done[m.Kind] {
+		for _, st := range states {
+			if !st.Status.Active() || st.Status == app.StatusOnHold {
+				if err := tx.SetNextMilestone(ctx, st.ID, time.Time{}, false); err != nil {
+					return err
+				}
 				continue
 			}
-			ok, err := tx.FireMilestone(ctx, c.ID, st.Cycle, m.Kind, m.At)
-			if err != nil || !ok {
+			cal, ok := calendars[st.HospitalID]
+			if !ok {
+				if cal, err = s.sla.Calendar(ctx, st.HospitalID); err != nil {
+					return err
+				}
+				calendars[st.HospitalID] = cal
+			}
+			clock := app.SLAClock{Rule: st.SLA.Rule, Calendar: cal, Start: st.SLA.Start, Pauses: st.SLA.Pauses}
+			breached := false
+			for _, m := range clock.Milestones() {
+				if m.At.After(now) || st.Fired[m.Kind] {
+					continue
+				}
+				ok, err := tx.FireMilestone(ctx, st.ID, st.SLA.Cycle, m.Kind, m.At)
+				if err != nil {
+					return fmt.Errorf("sweep complaint %d: %w", st.ID, err)
+				}
+				st.Fired[m.Kind] = true
+				if !ok { // another sweep fired it first
+					continue
+				}
+				fired++
+				if err := s.act(ctx, tx, st, m); err != nil {
+					return err
+				}
+				breached = breached || m.Kind == app.MilestoneBreach
+			}
+			if err := tx.SetNextMilestone(ctx, st.ID, nextMilestone(clock, st.Fired), breached); err != nil {
 				return err
 			}
-			done[m.Kind] = true
-			fired++
-			if err := s.act(ctx, tx, c, m); err != nil {
-				return err
-			}
-			breached = breached || m.Kind == app.MilestoneBreach
 		}
-		return tx.SetNextMilestone(ctx, c.ID, nextMilestone(clock, done), breached)
+		return nil
 	})
 	return fired, err
 }
 
-// act does what a milestone means: an internal timeline entry and an outbox event that
-// the notifications module turns into messages to the right people.
-func (s *Service) act(ctx context.Context, tx *store.Tx, c app.Complaint, m app.Milestone) error {
+// act does what a milestone means: an outbox event that the notifications module turns
+// into messages to the right people, and for a breach or an escalation an internal
+// timeline entry (reminders are recorded by their milestone row alone).
+func (s *Service) act(ctx context.Context, tx *store.Tx, c store.SweepState, m app.Milestone) error {
 	kind, event := "sla_reminder", "complaint.sla_reminder"
 	payload := map[string]any{"id": c.ID, "milestone": m.Kind, "due_at": c.DueAt}
 	switch {
@@ -91,8 +102,10 @@ func (s *Service) act(ctx context.Context, tx *store.Tx, c app.Complaint, m app.
 		kind, event = "escalated", "complaint.escalated"
 		payload["level"] = level
 	}
-	if err := tx.AddTimeline(ctx, app.TimelineEntry{ComplaintID: c.ID, Kind: kind, Note: m.Kind, ActorName: "system"}); err != nil {
-		return err
+	if kind != "sla_reminder" {
+		if err := tx.AddTimeline(ctx, app.TimelineEntry{ComplaintID: c.ID, Kind: kind, Note: m.Kind, ActorName: "system"}); err != nil {
+			return err
+		}
 	}
 	return tx.Emit(ctx, event, c.HospitalID, payload)
 }
