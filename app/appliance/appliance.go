@@ -52,18 +52,19 @@ type Config struct {
 
 // App is an opened data directory with its services.
 type App struct {
-	cfg        Config
-	unlock     func() error
-	Vault      *vault.Vault
-	Store      *store.Store
-	Index      *search.Index
-	Accounts   *accounts.Service
-	Orgs       *orgs.Service
-	Complaints *complaints.Service
-	Backups    *backups.Service
-	Outbox     *outbox.Dispatcher
-	Web        *web.Server
-	rebuild    bool
+	cfg            Config
+	unlock         func() error
+	Vault          *vault.Vault
+	Store          *store.Store
+	Index          *search.Index
+	ComplaintIndex *search.ComplaintIndex // the complaint search index
+	Accounts       *accounts.Service
+	Orgs           *orgs.Service
+	Complaints     *complaints.Service
+	Backups        *backups.Service
+	Outbox         *outbox.Dispatcher
+	Web            *web.Server
+	rebuild        bool
 }
 
 // Open takes DATA's lock and opens everything; the caller must Close.
@@ -105,7 +106,10 @@ func (a *App) open(ctx context.Context) error {
 	if a.Index, err = search.Open(indexDir); err != nil {
 		return err
 	}
-	a.rebuild = a.Index.NeedsRebuild() || errors.Is(statErr, os.ErrNotExist)
+	if a.ComplaintIndex, err = search.OpenComplaints(indexDir); err != nil {
+		return err
+	}
+	a.rebuild = a.Index.NeedsRebuild() || a.ComplaintIndex.NeedsRebuild() || errors.Is(statErr, os.ErrNotExist)
 	a.Accounts = accounts.New(a.Store, a.Vault.TokenKey(), nil)
 	a.Orgs = orgs.New(a.Store, a.Vault)
 	a.Complaints = complaints.New(a.Store, interimSLA{a.Store}, interimTaxonomy{})
@@ -141,6 +145,22 @@ func (a *App) subscribe() {
 	}
 	a.Outbox.Subscribe(app.EventStaffSaved, "search", index("staff"))
 	a.Outbox.Subscribe(app.EventPatientSaved, "search", index("patient"))
+	indexComplaint := func(ctx context.Context, e app.Event) error {
+		var p struct{ ID int64 }
+		if err := json.Unmarshal(e.Payload, &p); err != nil {
+			return fmt.Errorf("event payload: %w", err)
+		}
+		doc, ok, err := a.Store.ComplaintDoc(ctx, p.ID)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			return a.ComplaintIndex.Delete(p.ID)
+		}
+		return a.ComplaintIndex.Put(doc)
+	}
+	a.Outbox.Subscribe(app.EventComplaintCreated, "search", indexComplaint)
+	a.Outbox.Subscribe(app.EventComplaintUpdated, "search", indexComplaint)
 }
 
 // Close closes the index and the database and releases the lock.
@@ -148,6 +168,9 @@ func (a *App) Close() error {
 	var errs []error
 	if a.Index != nil {
 		errs = append(errs, a.Index.Close())
+	}
+	if a.ComplaintIndex != nil {
+		errs = append(errs, a.ComplaintIndex.Close())
 	}
 	if a.Store != nil {
 		errs = append(errs, a.Store.Close())
@@ -184,8 +207,13 @@ func (a *App) LoadDemoComplaints(ctx context.Context, n int) error {
 	return a.Store.SetSetting(ctx, marker, "1")
 }
 
-// Rebuild rebuilds the search index from the database.
-func (a *App) Rebuild(ctx context.Context) error { return a.Index.Rebuild(ctx, a.Store) }
+// Rebuild rebuilds the search indexes from the database.
+func (a *App) Rebuild(ctx context.Context) error {
+	if err := a.Index.Rebuild(ctx, a.Store); err != nil {
+		return err
+	}
+	return a.ComplaintIndex.Rebuild(ctx, a.Store)
+}
 
 // Serve listens on cfg.Addr until ctx is cancelled, then shuts down gracefully:
 // in-flight requests finish (up to 30 s), jobs stop, the database closes.
