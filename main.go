@@ -20,6 +20,7 @@ import (
 	"syscall"
 	"text/tabwriter"
 	"time"
+	_ "time/tzdata" // hospitals' time zones work on servers without a zone database (Windows)
 
 	"github.com/kardianos/service"
 

@@ -29,14 +29,14 @@ func TestCatalogIsCompleteInBothLanguages(t *testing.T) {
 }
 
 // keyPattern matches the string literals that are message keys.
-var keyPattern = regexp.MustCompile(`^(nav|login|reset|error|form|field|help|list|filter|status|role|category|staff_kind|home|account|hospital|department|section|staff|patient|user|import|system|flash|err)\.[a-z0-9_.-]+$`)
+var keyPattern = regexp.MustCompile(`^(taxonomy|source|complaint|track|sla|calendar|holiday|nav|login|reset|error|form|field|help|list|filter|status|role|category|staff_kind|home|account|hospital|department|section|staff|patient|user|import|system|flash|err)\.[a-z0-9_.-]+$`)
 
 // notMessages are literals shaped like keys that are not shown to people (audit
 // actions, permissions, event kinds).
-var notMessages = regexp.MustCompile(`^(\w+\.(create|update|import|export|manage|view|saved|set_password|reset_link|reset_password|change_password|preferences|signin|signin_failed|signout|signout_others|backup|restore|requeue)|error\.500|patient\.national_id|field\.key)$`)
+var notMessages = regexp.MustCompile(`^(\w+\.(create|update|import|export|manage|view|saved|set_password|reset_link|reset_password|change_password|preferences|signin|signin_failed|signout|signout_others|backup|restore|requeue|created|updated|resolved|escalated|sla_reminder|sla_breached|transition|assign)|error\.500|patient\.national_id|field\.key)$`)
 
 // auditAction matches the audit actions the audit browser names in both languages.
-var auditAction = regexp.MustCompile(`^(auth|user|hospital|department|section|staff|patient|outbox|system)\.(create|update|import|export|signin|signin_failed|signout|signout_others|set_password|reset_link|reset_password|change_password|preferences|requeue|backup|restore)$`)
+var auditAction = regexp.MustCompile(`^(auth|user|hospital|department|section|staff|patient|outbox|system|complaint)\.(create|update|import|export|transition|assign|signin|signin_failed|signout|signout_others|set_password|reset_link|reset_password|change_password|preferences|requeue|backup|restore)$`)
 
 // TestEveryKeyInTheSourceIsTranslated reads every Go file of the product and checks that
 // each message-key literal (and each dynamic family: roles, categories, staff kinds,

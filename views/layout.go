@@ -136,6 +136,13 @@ var navigation = []navGroup{
 		{"/admin/patients", "nav.patients", app.PermPatientView},
 		{"/admin/import", "nav.import", app.PermStaffManage},
 	}},
+	{"nav.group.complaints", []navItem{
+		{"/complaints", "nav.complaints", app.PermComplaintView},
+		{"/complaints/new", "nav.complaint_new", app.PermComplaintCreate},
+		{"/admin/taxonomy", "nav.taxonomy", app.PermTaxonomyManage},
+		{"/admin/sources", "nav.sources", app.PermTaxonomyManage},
+		{"/admin/sla", "nav.sla", app.PermSLAManage},
+	}},
 	{"nav.group.admin", []navItem{
 		{"/admin/users", "nav.users", app.PermUserManage},
 		{"/admin/audit", "nav.audit", app.PermAuditView},

@@ -15,6 +15,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"sync"
 	"time"
 
 	"golang.org/x/time/rate"
@@ -26,6 +27,8 @@ import (
 	"px360/app/demo"
 	"px360/app/orgs"
 	"px360/app/outbox"
+	"px360/app/sla"
+	"px360/app/taxonomy"
 	"px360/app/vault"
 	"px360/app/web"
 	"px360/assets"
@@ -61,6 +64,8 @@ type App struct {
 	Accounts       *accounts.Service
 	Orgs           *orgs.Service
 	Complaints     *complaints.Service
+	Taxonomy       *taxonomy.Service
+	SLA            *sla.Service
 	Backups        *backups.Service
 	Outbox         *outbox.Dispatcher
 	Web            *web.Server
@@ -112,14 +117,19 @@ func (a *App) open(ctx context.Context) error {
 	a.rebuild = a.Index.NeedsRebuild() || a.ComplaintIndex.NeedsRebuild() || errors.Is(statErr, os.ErrNotExist)
 	a.Accounts = accounts.New(a.Store, a.Vault.TokenKey(), nil)
 	a.Orgs = orgs.New(a.Store, a.Vault)
-	a.Complaints = complaints.New(a.Store, interimSLA{a.Store}, interimTaxonomy{})
+	a.Taxonomy = taxonomy.New(a.Store)
+	if err := a.Taxonomy.EnsureDefaults(ctx); err != nil {
+		return fmt.Errorf("load the default complaint taxonomy: %w", err)
+	}
+	a.SLA = sla.New(a.Store)
+	a.Complaints = complaints.New(a.Store, a.SLA, taxonomyRules{a.Taxonomy})
 	a.Backups = backups.New(a.Store, dir, a.cfg.Version)
 	if a.cfg.BackupKeep > 0 {
 		a.Backups.Keep = a.cfg.BackupKeep
 	}
 	a.Outbox = outbox.New(a.Store, a.cfg.Log)
 	a.subscribe()
-	a.Web = web.New(web.Config{Store: a.Store, Accounts: a.Accounts, Orgs: a.Orgs, Complaints: a.Complaints, Backups: a.Backups, Search: a.Index,
+	a.Web = web.New(web.Config{Store: a.Store, Accounts: a.Accounts, Orgs: a.Orgs, Complaints: a.Complaints, SLA: a.SLA, Backups: a.Backups, Search: a.Index,
 		Assets: assets.New(), Log: a.cfg.Log, Version: a.cfg.Version, DataDir: dir, SecureCookies: a.cfg.Secure,
 		LoginRate: a.cfg.LoginRate, LoginBurst: a.cfg.LoginBurst})
 	return nil
@@ -252,8 +262,11 @@ func (a *App) ServeListener(ctx context.Context, ln net.Listener, ready func(add
 	}
 	bg, stopBG := context.WithCancel(context.Background())
 	defer stopBG()
+	var rebuilding sync.WaitGroup
 	if a.rebuild {
+		rebuilding.Add(1)
 		go func() {
+			defer rebuilding.Done()
 			start := time.Now()
 			if err := a.Rebuild(bg); err != nil && bg.Err() == nil {
 				log.Error("search index rebuild failed", "err", err)
@@ -282,6 +295,7 @@ func (a *App) ServeListener(ctx context.Context, ln net.Listener, ready func(add
 		log.Warn("http shutdown", "err", err)
 	}
 	stopBG()
+	rebuilding.Wait() // the index files must be quiet before the caller closes them
 	if err := sched.Stop(shutdown); err != nil {
 		log.Warn("jobs shutdown", "err", err)
 	}

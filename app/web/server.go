@@ -19,6 +19,7 @@ import (
 	"px360/app/backups"
 	"px360/app/complaints"
 	"px360/app/orgs"
+	"px360/app/sla"
 	"px360/assets"
 	"px360/store"
 )
@@ -35,6 +36,7 @@ type Config struct {
 	Accounts      *accounts.Service
 	Orgs          *orgs.Service
 	Complaints    *complaints.Service
+	SLA           *sla.Service
 	Backups       *backups.Service
 	Search        Searcher
 	Assets        *assets.Assets
