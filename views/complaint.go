@@ -10,11 +10,6 @@ import (
 	"px360/app"
 )
 
-// ComplaintSources are the built-in complaint sources the forms offer.
-// TODO: take the sources from the taxonomy service (managed, bilingual, per complaint
-// type) once it is wired; until then these nine codes match the interim taxonomy.
-var ComplaintSources = []string{"patient", "family", "staff", "survey", "social_media", "call_center", "moh", "chi", "other"}
-
 // ComplaintRow is a complaint with where its SLA clock stands, for lists and the record page.
 type ComplaintRow struct {
 	C         app.Complaint
@@ -155,8 +150,9 @@ func complaintTypeOptions(f Frame) []Option {
 func languageOptions() []Option { return []Option{{"ar", "العربية"}, {"en", "English"}} }
 
 // ComplaintFields are the staff intake form's fields; their names are the service's
-// field names, so each error lands beside its field.
-func ComplaintFields(f Frame, ds []app.Department) []Field {
+// field names, so each error lands beside its field. sources are the active sources from
+// the taxonomy service (the service checks that the one chosen suits the type).
+func ComplaintFields(f Frame, ds []app.Department, sources []app.Source) []Field {
 	var sev, pri, src []Option
 	for _, s := range app.Severities {
 		sev = append(sev, Option{string(s), f.T("complaint.severity." + string(s))})
@@ -164,8 +160,8 @@ func ComplaintFields(f Frame, ds []app.Department) []Field {
 	for _, p := range app.Priorities {
 		pri = append(pri, Option{string(p), f.T("complaint.priority." + string(p))})
 	}
-	for _, s := range ComplaintSources {
-		src = append(src, Option{s, f.T("complaint.source." + s)})
+	for _, s := range sources {
+		src = append(src, Option{s.Code, app.Name(f.Lang, s.NameEN, s.NameAR)})
 	}
 	return []Field{
 		{Name: "type", Label: "complaint.field.type", Kind: "select", Required: true, Options: complaintTypeOptions(f)},
@@ -189,15 +185,16 @@ func ComplaintFields(f Frame, ds []app.Department) []Field {
 }
 
 // ComplaintForm is the staff intake form.
-func ComplaintForm(f Frame, form Form, ds []app.Department) g.Node {
+func ComplaintForm(f Frame, form Form, ds []app.Department, sources []app.Source) g.Node {
 	title := f.T("complaint.new")
 	return Page(f, title, pageHeader(title),
-		h.Section(h.Class("card"), FormView(f, "/complaints", "complaint.submit", form, ComplaintFields(f, ds))))
+		h.Section(h.Class("card"), FormView(f, "/complaints", "complaint.submit", form, ComplaintFields(f, ds, sources))))
 }
 
 // ComplaintRecord is everything the complaint page shows.
 type ComplaintRecord struct {
 	ComplaintRow
+	Source        app.Source     // zero when the source is no longer known
 	Department    app.Department // zero when unassigned
 	Assignee      app.Staff      // zero when none
 	StaffInvolved app.Staff      // zero when none
@@ -273,7 +270,7 @@ func complaintDetails(f Frame, p ComplaintRecord) g.Node {
 			row("complaint.detail.staff_involved", staff(p.StaffInvolved)),
 			row("complaint.field.severity", severityBadge(f, c.Severity)),
 			row("complaint.field.priority", g.Text(f.T("complaint.priority."+string(c.Priority)))),
-			row("complaint.field.source", g.Text(sourceLabel(f, c.SourceCode))),
+			row("complaint.field.source", g.Text(sourceLabel(f, p.Source, c.SourceCode))),
 			row("field.mrn", code(p.PatientMRN)),
 			row("complaint.field.encounter_id", code(c.EncounterID)),
 			row("complaint.field.contact_name", text(c.ContactName)),
@@ -289,14 +286,12 @@ func complaintDetails(f Frame, p ComplaintRecord) g.Node {
 		))
 }
 
-// sourceLabel names a source code; a code the built-in list does not know is shown as is.
-func sourceLabel(f Frame, code string) string {
-	for _, s := range ComplaintSources {
-		if s == code {
-			return f.T("complaint.source." + s)
-		}
+// sourceLabel names a complaint's source; a code the taxonomy no longer knows is shown as is.
+func sourceLabel(f Frame, s app.Source, code string) string {
+	if s.Code == "" {
+		return code
 	}
-	return code
+	return app.Name(f.Lang, s.NameEN, s.NameAR)
 }
 
 // MoveFields are the fields of the status form for a complaint now in status from: only

@@ -13,6 +13,7 @@ import (
 
 	"px360/app"
 	"px360/app/complaints"
+	"px360/app/taxonomy"
 	"px360/store"
 	"px360/views"
 )
@@ -140,7 +141,18 @@ func (s *Server) complaintNew(w http.ResponseWriter, r *http.Request) {
 		v.Set("hospital", idString(fr.Hospitals[0].ID))
 	}
 	_, ds := s.departmentsByID(r)
-	s.render(w, r, http.StatusOK, views.ComplaintForm(fr, views.Form{Values: v}, ds))
+	s.render(w, r, http.StatusOK, views.ComplaintForm(fr, views.Form{Values: v}, ds, s.complaintSources(r)))
+}
+
+// complaintSources are the active sources the intake form offers, from the taxonomy
+// service (which holds only the store, so the web layer builds its own, as the
+// taxonomy pages do).
+func (s *Server) complaintSources(r *http.Request) []app.Source {
+	src, err := taxonomy.New(s.st).Sources(r.Context(), "")
+	if err != nil {
+		s.log.Error("load complaint sources", "request_id", requestID(r), "err", err)
+	}
+	return src
 }
 
 // staffByNumber resolves an optional employee number in a hospital, adding a field error
@@ -183,7 +195,8 @@ func (s *Server) complaintCreate(w http.ResponseWriter, r *http.Request) {
 	switch {
 	case formError(err):
 		_, ds := s.departmentsByID(r)
-		s.render(w, r, http.StatusUnprocessableEntity, views.ComplaintForm(s.frame(r), views.Form{Values: form, Errors: app.Fields(err)}, ds))
+		s.render(w, r, http.StatusUnprocessableEntity, views.ComplaintForm(s.frame(r), views.Form{Values: form, Errors: app.Fields(err)},
+			ds, s.complaintSources(r)))
 	case err != nil:
 		s.fail(w, r, err)
 	default:
@@ -205,6 +218,9 @@ func (s *Server) complaintRecord(r *http.Request, id int64) (views.ComplaintReco
 	}
 	rec := views.ComplaintRecord{ComplaintRow: s.complaintRow(r, c, time.Now()), Timeline: tl,
 		Move: views.NewForm(), Note: views.NewForm()}
+	if rec.Source, err = taxonomy.New(s.st).SourceByCode(ctx, c.SourceCode); err != nil && app.ErrorCode(err) != app.ENotFound {
+		return views.ComplaintRecord{}, err
+	}
 	_, ds := s.departmentsByID(r)
 	for _, d := range ds {
 		if d.HospitalID == c.HospitalID {

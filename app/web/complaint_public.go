@@ -110,7 +110,7 @@ func (s *Server) publicComplaintSubmit(w http.ResponseWriter, r *http.Request) {
 	}
 	if strings.TrimSpace(in.Website) != "" {
 		s.log.Info("public complaint honeypot filled", "request_id", requestID(r), "ip", clientIP(r))
-		s.render(w, r, http.StatusOK, views.PublicComplaintThanks(f, app.NewTrackingCode(), name))
+		s.thanks(w, r, f, app.NewTrackingCode(), name)
 		return
 	}
 	c, err := s.createPublic(r.Context(), clientIP(r), hs, in)
@@ -120,8 +120,15 @@ func (s *Server) publicComplaintSubmit(w http.ResponseWriter, r *http.Request) {
 	case err != nil:
 		s.fail(w, r, err)
 	default:
-		s.render(w, r, http.StatusOK, views.PublicComplaintThanks(f, c.TrackingCode, name))
+		s.thanks(w, r, f, c.TrackingCode, name)
 	}
+}
+
+// thanks shows the tracking code. Switching language from there leads to the tracking
+// page of the code, so the code is not lost with the page.
+func (s *Server) thanks(w http.ResponseWriter, r *http.Request, f views.Frame, code, hospital string) {
+	f.Path = "/track?code=" + url.QueryEscape(code)
+	s.render(w, r, http.StatusOK, views.PublicComplaintThanks(f, code, hospital))
 }
 
 // trackPage asks for a tracking code, and shows status and public updates for one. An

@@ -82,7 +82,8 @@ func (e *env) createDirect(h app.Hospital, description string) app.Complaint {
 func TestStaffRecordsAComplaintAndSeesItsRecord(t *testing.T) {
 	e := newEnv(t)
 	c := e.login(app.RoleHospitalAdmin)
-	if r := e.get(c, "/complaints/new"); r.status != 200 || !strings.Contains(r.body, `name="staff_involved"`) {
+	if r := e.get(c, "/complaints/new"); r.status != 200 || !strings.Contains(r.body, `name="staff_involved"`) ||
+		!strings.Contains(r.body, `<option value="call_center"`) {
 		t.Fatalf("new complaint form: %d", r.status)
 	}
 	form := complaintForm(e.hospA)
@@ -95,7 +96,7 @@ func TestStaffRecordsAComplaintAndSeesItsRecord(t *testing.T) {
 	}
 	page := e.get(c, fmt.Sprintf("/complaints/%d", x.ID))
 	for _, want := range []string{x.TrackingCode, `class="sla sla-on_time"`, "left", `class="split"`, "Complaint received",
-		`action="/complaints/` + strconv.FormatInt(x.ID, 10) + `/transitions"`, e.staffA.NameEN, "Complaint recorded."} {
+		`action="/complaints/` + strconv.FormatInt(x.ID, 10) + `/transitions"`, e.staffA.NameEN, "Complaint recorded.", "Call center"} {
 		if !strings.Contains(page.body, want) {
 			t.Errorf("record page lacks %q", want)
 		}
@@ -550,9 +551,6 @@ func TestComplaintValuesAreTranslated(t *testing.T) {
 	}
 	for _, x := range app.EscalationLevels {
 		keys = append(keys, "complaint.escalation."+string(x))
-	}
-	for _, x := range views.ComplaintSources {
-		keys = append(keys, "complaint.source."+x)
 	}
 	keys = append(keys, "complaint.hold."+string(app.HoldPatient), "complaint.hold."+string(app.HoldThirdParty))
 	for _, k := range keys {
