@@ -14,10 +14,11 @@ import (
 // complaintTexts are realistic complaint descriptions in both languages; the generator
 // combines them with a place and a time so that texts differ.
 var complaintTexts = []struct {
-	lang  string
-	title string
-	text  string
-	sev   app.Severity
+	lang   string
+	title  string
+	text   string
+	sev    app.Severity
+	thanks bool // an appreciation, not a complaint
 }{
 	{"ar", "تأخر الرد على جرس الاستدعاء", "الممرضات لم يستجبن لجرس الاستدعاء لأكثر من ساعة في الليل، وكان والدي يتألم.", app.SeverityHigh},
 	{"ar", "طول الانتظار في الطوارئ", "انتظرنا في قسم الطوارئ خمس ساعات قبل أن يرانا الطبيب، ولم يخبرنا أحد بسبب التأخير.", app.SeverityMedium},
@@ -25,14 +26,14 @@ var complaintTexts = []struct {
 	{"ar", "خطأ في صرف الدواء", "صرفت الصيدلية جرعة مختلفة عن الوصفة الطبية، واكتشفنا ذلك في المنزل.", app.SeverityCritical},
 	{"ar", "نظافة دورات المياه", "دورات المياه في الجناح غير نظيفة منذ يومين ولا يوجد صابون.", app.SeverityLow},
 	{"ar", "تأجيل العملية", "تم تأجيل العملية الجراحية مرتين بسبب تأخر موافقة التأمين دون إبلاغنا مسبقاً.", app.SeverityHigh},
-	{"ar", "شكر للطاقم الطبي", "أشكر الطبيب والممرضة على الاهتمام والشرح الواضح أثناء التنويم.", app.SeverityLow},
+	{"ar", "شكر للطاقم الطبي", "أشكر الطبيب والممرضة على الاهتمام والشرح الواضح أثناء التنويم.", app.SeverityLow, true},
 	{"en", "Call bell not answered", "The nurses did not answer the call bell for over an hour during the night shift.", app.SeverityHigh},
 	{"en", "Long wait in the clinic", "I waited three hours past my appointment time in the outpatient clinic without any update.", app.SeverityMedium},
 	{"en", "Billing error", "I was charged twice for the same lab tests although my insurance covers them.", app.SeverityMedium},
 	{"en", "Lost belongings", "My mother's glasses went missing when she was moved between wards.", app.SeverityLow},
 	{"en", "Rude behaviour", "The security guard at the entrance was rude to my elderly father.", app.SeverityMedium},
 	{"en", "Wrong lab results sent", "I received another patient's lab report by e-mail, which is a privacy breach.", app.SeverityCritical},
-	{"en", "Great care in maternity", "The midwives in the maternity ward were kind and professional, thank you.", app.SeverityLow},
+	{"en", "Great care in maternity", "The midwives in the maternity ward were kind and professional, thank you.", app.SeverityLow, true},
 }
 
 var demoSources = []string{"patient", "family", "call_center", "moh", "chi", "social_media", "survey", "staff", "other"}
@@ -51,7 +52,7 @@ func LoadComplaints(ctx context.Context, st *store.Store, svc *complaints.Servic
 		t := complaintTexts[rng.IntN(len(complaintTexts))]
 		h := hs[rng.IntN(len(hs))]
 		typ := app.TypeComplaint
-		if t.sev == app.SeverityLow && rng.IntN(2) == 0 {
+		if t.thanks {
 			typ = app.TypeAppreciation
 		}
 		c, err := svc.Create(ctx, by, complaints.Input{Type: typ, HospitalID: h.ID, Severity: t.sev,
