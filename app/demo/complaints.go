@@ -20,19 +20,19 @@ var complaintTexts = []struct {
 	sev    app.Severity
 	thanks bool // an appreciation, not a complaint
 }{
-	{"ar", "تأخر الرد على جرس الاستدعاء", "الممرضات لم يستجبن لجرس الاستدعاء لأكثر من ساعة في الليل، وكان والدي يتألم.", app.SeverityHigh},
-	{"ar", "طول الانتظار في الطوارئ", "انتظرنا في قسم الطوارئ خمس ساعات قبل أن يرانا الطبيب، ولم يخبرنا أحد بسبب التأخير.", app.SeverityMedium},
-	{"ar", "سوء تعامل موظف الاستقبال", "موظف الاستقبال كان غير محترم وتحدث بصوت مرتفع أمام المرضى الآخرين.", app.SeverityMedium},
-	{"ar", "خطأ في صرف الدواء", "صرفت الصيدلية جرعة مختلفة عن الوصفة الطبية، واكتشفنا ذلك في المنزل.", app.SeverityCritical},
-	{"ar", "نظافة دورات المياه", "دورات المياه في الجناح غير نظيفة منذ يومين ولا يوجد صابون.", app.SeverityLow},
-	{"ar", "تأجيل العملية", "تم تأجيل العملية الجراحية مرتين بسبب تأخر موافقة التأمين دون إبلاغنا مسبقاً.", app.SeverityHigh},
+	{"ar", "تأخر الرد على جرس الاستدعاء", "الممرضات لم يستجبن لجرس الاستدعاء لأكثر من ساعة في الليل، وكان والدي يتألم.", app.SeverityHigh, false},
+	{"ar", "طول الانتظار في الطوارئ", "انتظرنا في قسم الطوارئ خمس ساعات قبل أن يرانا الطبيب، ولم يخبرنا أحد بسبب التأخير.", app.SeverityMedium, false},
+	{"ar", "سوء تعامل موظف الاستقبال", "موظف الاستقبال كان غير محترم وتحدث بصوت مرتفع أمام المرضى الآخرين.", app.SeverityMedium, false},
+	{"ar", "خطأ في صرف الدواء", "صرفت الصيدلية جرعة مختلفة عن الوصفة الطبية، واكتشفنا ذلك في المنزل.", app.SeverityCritical, false},
+	{"ar", "نظافة دورات المياه", "دورات المياه في الجناح غير نظيفة منذ يومين ولا يوجد صابون.", app.SeverityLow, false},
+	{"ar", "تأجيل العملية", "تم تأجيل العملية الجراحية مرتين بسبب تأخر موافقة التأمين دون إبلاغنا مسبقاً.", app.SeverityHigh, false},
 	{"ar", "شكر للطاقم الطبي", "أشكر الطبيب والممرضة على الاهتمام والشرح الواضح أثناء التنويم.", app.SeverityLow, true},
-	{"en", "Call bell not answered", "The nurses did not answer the call bell for over an hour during the night shift.", app.SeverityHigh},
-	{"en", "Long wait in the clinic", "I waited three hours past my appointment time in the outpatient clinic without any update.", app.SeverityMedium},
-	{"en", "Billing error", "I was charged twice for the same lab tests although my insurance covers them.", app.SeverityMedium},
-	{"en", "Lost belongings", "My mother's glasses went missing when she was moved between wards.", app.SeverityLow},
-	{"en", "Rude behaviour", "The security guard at the entrance was rude to my elderly father.", app.SeverityMedium},
-	{"en", "Wrong lab results sent", "I received another patient's lab report by e-mail, which is a privacy breach.", app.SeverityCritical},
+	{"en", "Call bell not answered", "The nurses did not answer the call bell for over an hour during the night shift.", app.SeverityHigh, false},
+	{"en", "Long wait in the clinic", "I waited three hours past my appointment time in the outpatient clinic without any update.", app.SeverityMedium, false},
+	{"en", "Billing error", "I was charged twice for the same lab tests although my insurance covers them.", app.SeverityMedium, false},
+	{"en", "Lost belongings", "My mother's glasses went missing when she was moved between wards.", app.SeverityLow, false},
+	{"en", "Rude behaviour", "The security guard at the entrance was rude to my elderly father.", app.SeverityMedium, false},
+	{"en", "Wrong lab results sent", "I received another patient's lab report by e-mail, which is a privacy breach.", app.SeverityCritical, false},
 	{"en", "Great care in maternity", "The midwives in the maternity ward were kind and professional, thank you.", app.SeverityLow, true},
 }
 
