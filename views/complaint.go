@@ -204,7 +204,9 @@ type ComplaintRecord struct {
 	Move          Form             // the status form (input kept after an error)
 	Assign        Form
 	Note          Form
-	Conflict      string // catalog key of a refused move, shown at the top
+	Conflict      string   // catalog key of a refused move, shown at the top
+	Main          []g.Node // further sections under the details (attachments, duplicates, explanations)
+	Side          []g.Node // further cards beside them
 }
 
 // ComplaintPage is the complaint record: header with reference, status and SLA chip;
@@ -224,12 +226,14 @@ func ComplaintPage(f Frame, p ComplaintRecord) g.Node {
 				h.Section(h.Class("card"), h.H2(h.Dir("auto"), g.Text(c.Title)),
 					h.P(h.Class("complaint-description"), h.Dir("auto"), g.Text(c.Description))),
 				complaintDetails(f, p),
+				g.Group(p.Main),
 				timeline(f, p.Timeline),
 			),
 			h.Div(
 				g.If(f.Can(app.PermComplaintManage), moveCard(f, c, p.Move)),
 				g.If(f.Can(app.PermComplaintManage), assignCard(f, c, p)),
 				g.If(f.Can(app.PermComplaintCreate), noteCard(f, c, p.Note)),
+				g.Group(p.Side),
 			),
 		),
 	)

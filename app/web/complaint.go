@@ -11,6 +11,8 @@ import (
 	"strings"
 	"time"
 
+	g "maragu.dev/gomponents"
+
 	"px360/app"
 	"px360/app/complaints"
 	"px360/app/taxonomy"
@@ -21,6 +23,9 @@ import (
 // complaintRoutes registers the complaint pages, the public complaint and tracking pages,
 // and the complaint API.
 func (s *Server) complaintRoutes() {
+	s.attachmentRoutes()
+	s.duplicateRoutes()
+	s.explanationRoutes()
 	s.page("GET /complaints", app.PermComplaintView, s.complaintList)
 	s.page("GET /complaints/export.csv", app.PermComplaintManage, s.complaintExport)
 	s.page("GET /complaints/new", app.PermComplaintCreate, s.complaintNew)
@@ -249,8 +254,19 @@ func (s *Server) complaintRecord(r *http.Request, id int64) (views.ComplaintReco
 		}
 	}
 	rec.Assign = views.Form{Values: url.Values{"department": {idString(c.DepartmentID)}, "assignee": {rec.Assignee.EmployeeNo}}}
+	for _, part := range []recordPart{s.attachmentsPart, s.duplicatesPart, s.explanationsPart} {
+		main, side, err := part(r, c)
+		if err != nil {
+			return views.ComplaintRecord{}, err
+		}
+		rec.Main, rec.Side = append(rec.Main, main...), append(rec.Side, side...)
+	}
 	return rec, nil
 }
+
+// recordPart adds sections to a complaint's record page (each feature in its own file):
+// main goes under the details, side beside them.
+type recordPart func(r *http.Request, c app.Complaint) (main, side []g.Node, err error)
 
 func (s *Server) complaintPage(w http.ResponseWriter, r *http.Request) {
 	rec, err := s.complaintRecord(r, pathID(r))
