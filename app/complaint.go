@@ -205,3 +205,27 @@ func NormalizeTrackingCode(s string) string {
 	}
 	return string(out[0:4]) + "-" + string(out[4:8]) + "-" + string(out[8:12]) + "-" + string(out[12:16])
 }
+
+// Explanation is a request to a staff member involved in a complaint to explain what
+// happened, with its own due time; one reminder goes out when it is overdue.
+type Explanation struct {
+	ID          int64
+	ComplaintID int64
+	StaffID     int64
+	Question    string
+	RequestedBy string
+	RequestedAt time.Time
+	DueAt       time.Time
+	RemindedAt  time.Time
+	AnsweredAt  time.Time
+	Answer      string
+}
+
+// Events about explanation requests and the resolution-satisfaction survey.
+const (
+	EventExplanationRequested = "complaint.explanation_requested"
+	EventExplanationReminder  = "complaint.explanation_reminder"
+	// EventResolutionAnswered is emitted by the surveys module when a patient answers the
+	// resolution-satisfaction survey: {"complaint_id": 1, "satisfied": true}.
+	EventResolutionAnswered = "resolution_survey.answered"
+)

@@ -414,6 +414,8 @@ func timelineText(f Frame, e app.TimelineEntry) string {
 		return f.T("complaint.timeline.sla_reminder")
 	case "sla_breached":
 		return f.T("complaint.timeline.sla_breached")
+	case "explanation_requested", "explanation_answered":
+		return f.T("complaint.timeline." + e.Kind)
 	case "escalated":
 		level := strings.TrimPrefix(e.Note, app.MilestoneEscalation)
 		if app.EscalationLevel(level).Valid() {

@@ -169,8 +169,16 @@ func (a *App) subscribe() {
 		}
 		return a.ComplaintIndex.Put(doc)
 	}
+	a.Outbox.Subscribe(app.EventResolutionAnswered, "complaints", a.Complaints.OnResolutionAnswered)
 	a.Outbox.Subscribe(app.EventComplaintCreated, "search", indexComplaint)
 	a.Outbox.Subscribe(app.EventComplaintUpdated, "search", indexComplaint)
+}
+
+// sweep is the minute job: complaint SLA milestones, then overdue explanation requests.
+func (a *App) sweep(ctx context.Context, now time.Time) (int, error) {
+	n, err := a.Complaints.Sweep(ctx, now)
+	m, err2 := a.Complaints.RemindExplanations(ctx, now)
+	return n + m, errors.Join(err, err2)
 }
 
 // Close closes the index and the database and releases the lock.
@@ -251,7 +259,7 @@ func (a *App) ServeListener(ctx context.Context, ln net.Listener, ready func(add
 		loc = time.UTC
 	}
 	tasks := jobs.Tasks{DispatchOutbox: a.Outbox.Dispatch, CleanSessions: a.Store.DeleteExpiredSessions,
-		PruneOutbox: a.Store.PruneOutbox, Backup: a.Backups.Scheduled, SweepSLA: a.Complaints.Sweep}
+		PruneOutbox: a.Store.PruneOutbox, Backup: a.Backups.Scheduled, SweepSLA: a.sweep}
 	if a.cfg.BackupAt == "off" {
 		tasks.Backup = nil
 	}

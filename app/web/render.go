@@ -37,12 +37,21 @@ func langFrom(r *http.Request) string {
 // frame builds the page frame for r: language, user, their hospitals, asset URLs and
 // the one-time flash message.
 func (s *Server) frame(r *http.Request) views.Frame {
+	f := s.partFrame(r)
+	if f.User != nil {
+		f.Flash = s.sessions.PopString(r.Context(), "flash")
+	}
+	return f
+}
+
+// partFrame is the frame for rendering a part of a page (a card of the record page):
+// like frame, but it leaves the one-time flash message for the page itself.
+func (s *Server) partFrame(r *http.Request) views.Frame {
 	f := views.Frame{Lang: langFrom(r), Path: r.URL.RequestURI(), User: userFrom(r),
 		CSSURL: s.cfg.Assets.URL("app.css"), JSURL: s.cfg.Assets.URL("app.js")}
 	if f.User != nil {
 		by := principal(r)
 		f.Hospitals, _ = s.st.Hospitals(r.Context(), by.Scope)
-		f.Flash = s.sessions.PopString(r.Context(), "flash")
 		f.Hijri = f.User.ShowHijri
 		if len(f.Hospitals) == 1 {
 			f.Location, _ = time.LoadLocation(f.Hospitals[0].TimeZone)

@@ -1,0 +1,44 @@
+package web_test
+
+import (
+	"fmt"
+	"net/url"
+	"strings"
+	"testing"
+
+	"px360/app"
+)
+
+func TestExplanationRequestsOnTheRecordPage(t *testing.T) {
+	e := newEnv(t)
+	c := e.login(app.RoleHospitalAdmin)
+	x := e.createByPage(c, complaintForm(e.hospA))
+	base := fmt.Sprintf("/complaints/%d/explanations", x.ID)
+	r := e.post(c, base, url.Values{"staff": {"NOPE-1"}, "question": {"Why?"}})
+	if r.status != 422 || !strings.Contains(r.body, `id="f-staff-error"`) || !strings.Contains(r.body, `value="NOPE-1"`) {
+		t.Fatalf("unknown staff: %d", r.status)
+	}
+	if r := e.post(c, base, url.Values{"staff": {e.staffA.EmployeeNo}, "question": {"What happened on the night shift?"}, "due_hours": {"24"}}); r.status != 303 {
+		t.Fatalf("request: %d %.300s", r.status, r.body)
+	}
+	page := e.get(c, fmt.Sprintf("/complaints/%d", x.ID))
+	if !strings.Contains(page.body, "What happened on the night shift?") || !strings.Contains(page.body, "Waiting for the answer") ||
+		!strings.Contains(page.body, "The explanation request was sent.") {
+		t.Fatal("the request is not shown on the record page")
+	}
+	list, _ := e.a.Complaints.Explanations(t.Context(), app.System, x.ID)
+	if len(list) != 1 {
+		t.Fatalf("%d explanations", len(list))
+	}
+	answer := fmt.Sprintf("%s/%d/answer", base, list[0].ID)
+	if r := e.post(c, answer, url.Values{"answer": {"The ward had two nurses for 30 beds."}}); r.status != 303 {
+		t.Fatalf("answer: %d", r.status)
+	}
+	if page := e.get(c, fmt.Sprintf("/complaints/%d", x.ID)); !strings.Contains(page.body, "two nurses for 30 beds") {
+		t.Fatal("the answer is not shown")
+	}
+	// A viewer may read but not ask.
+	if r := e.post(e.login(app.RoleViewer), base, url.Values{"staff": {e.staffA.EmployeeNo}, "question": {"x"}}); r.status != 403 {
+		t.Fatalf("viewer: %d", r.status)
+	}
+}
