@@ -41,6 +41,7 @@ func (s *Service) sweepBatch(ctx context.Context, ids []int64, now time.Time) (i
 	calendars := map[int64]app.Calendar{}
 	err := s.st.InTx(ctx, app.System, func(tx *store.Tx) error {
 		fired = 0
+		var events []MilestoneEvent
 		states, err := tx.SweepStates(ctx, ids)
 		if err != nil {
 			return err
@@ -74,38 +75,54 @@ func (s *Service) sweepBatch(ctx context.Context, ids []int64, now time.Time) (i
 					continue
 				}
 				fired++
-				if err := s.act(ctx, tx, st, m); err != nil {
+				ev, err := s.act(ctx, tx, st, m)
+				if err != nil {
 					return err
 				}
+				events = append(events, ev)
 				breached = breached || m.Kind == app.MilestoneBreach
 			}
 			if err := tx.SetNextMilestone(ctx, st.ID, nextMilestone(clock, st.Fired), breached); err != nil {
 				return err
 			}
 		}
-		return nil
+		if len(events) == 0 {
+			return nil
+		}
+		return tx.Emit(ctx, EventSLAMilestones, 0, events) // one event per batch: a sweep can fire 100,000
 	})
 	return fired, err
 }
 
-// act does what a milestone means: an outbox event that the notifications module turns
-// into messages to the right people, and for a breach or an escalation an internal
-// timeline entry (reminders are recorded by their milestone row alone).
-func (s *Service) act(ctx context.Context, tx *store.Tx, c store.SweepState, m app.Milestone) error {
-	kind, event := "sla_reminder", "complaint.sla_reminder"
-	payload := map[string]any{"id": c.ID, "milestone": m.Kind, "due_at": c.DueAt}
+// EventSLAMilestones carries every milestone one sweep transaction fired, as a list of
+// MilestoneEvent; the notifications module fans it out to the people concerned.
+const EventSLAMilestones = "complaint.sla_milestones"
+
+// MilestoneEvent is one fired milestone: a reminder, the breach, or an escalation (Level set).
+type MilestoneEvent struct {
+	ComplaintID int64               `json:"complaint_id"`
+	HospitalID  int64               `json:"hospital_id"`
+	Milestone   string              `json:"milestone"`
+	Level       app.EscalationLevel `json:"level,omitempty"`
+	DueAt       time.Time           `json:"due_at"`
+}
+
+// act records what a milestone means: for a breach or an escalation an internal timeline
+// entry (reminders are recorded by their milestone row alone); the returned event goes out
+// with the batch's others.
+func (s *Service) act(ctx context.Context, tx *store.Tx, c store.SweepState, m app.Milestone) (MilestoneEvent, error) {
+	ev := MilestoneEvent{ComplaintID: c.ID, HospitalID: c.HospitalID, Milestone: m.Kind, DueAt: c.DueAt}
+	kind := ""
 	switch {
 	case m.Kind == app.MilestoneBreach:
-		kind, event = "sla_breached", "complaint.sla_breached"
+		kind = "sla_breached"
 	case strings.HasPrefix(m.Kind, app.MilestoneEscalation):
-		level := strings.TrimPrefix(m.Kind, app.MilestoneEscalation)
-		kind, event = "escalated", "complaint.escalated"
-		payload["level"] = level
+		kind, ev.Level = "escalated", app.EscalationLevel(strings.TrimPrefix(m.Kind, app.MilestoneEscalation))
 	}
-	if kind != "sla_reminder" {
+	if kind != "" {
 		if err := tx.AddTimeline(ctx, app.TimelineEntry{ComplaintID: c.ID, Kind: kind, Note: m.Kind, ActorName: "system"}); err != nil {
-			return err
+			return ev, err
 		}
 	}
-	return tx.Emit(ctx, event, c.HospitalID, payload)
+	return ev, nil
 }
