@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"sync"
 	"testing"
@@ -14,6 +15,7 @@ import (
 	"px360/app/demo"
 	"px360/app/orgs"
 	"px360/app/vault"
+	"px360/search"
 	"px360/store"
 )
 
@@ -140,4 +142,37 @@ func BenchmarkSweep100k(b *testing.B) {
 		st.Close()
 		b.StartTimer()
 	}
+}
+
+// BenchmarkComplaintIndexAtScale rebuilds the complaint search index from benchSize
+// complaints (reporting docs/s) and then runs 1–3 keyword queries, English and Arabic,
+// as a hospital admin and a PX admin (reporting p50 and p95 latency).
+func BenchmarkComplaintIndexAtScale(b *testing.B) {
+	st := scaleData(b)
+	ctx := context.Background()
+	idx, err := search.OpenComplaints(b.TempDir())
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer idx.Close()
+	start := time.Now()
+	if err := idx.Rebuild(ctx, st); err != nil {
+		b.Fatal(err)
+	}
+	b.ReportMetric(float64(benchSize())/time.Since(start).Seconds(), "rebuild-docs/s")
+	queries := []string{"nurses", "الممرضات", "waiting clinic", "الطوارئ الانتظار", "billing insurance", "lab report privacy",
+		"جرس الاستدعاء", "glasses", "الصيدلية الدواء جرعة", "call bell night"}
+	scopes := []app.Scope{{HospitalIDs: []int64{3}}, {All: true}}
+	var lat []time.Duration
+	b.ResetTimer()
+	for i := 0; b.Loop(); i++ {
+		t0 := time.Now()
+		if _, err := idx.Search(ctx, search.ComplaintQuery{Scope: scopes[i%2], Text: queries[i%len(queries)], Limit: 50}); err != nil {
+			b.Fatal(err)
+		}
+		lat = append(lat, time.Since(t0))
+	}
+	slices.Sort(lat)
+	b.ReportMetric(float64(lat[len(lat)/2].Microseconds())/1000, "p50-ms")
+	b.ReportMetric(float64(lat[len(lat)*95/100].Microseconds())/1000, "p95-ms")
 }
