@@ -414,7 +414,7 @@ func timelineText(f Frame, e app.TimelineEntry) string {
 		return f.T("complaint.timeline.sla_reminder")
 	case "sla_breached":
 		return f.T("complaint.timeline.sla_breached")
-	case "explanation_requested", "explanation_answered":
+	case "explanation_requested", "explanation_answered", "attachment":
 		return f.T("complaint.timeline." + e.Kind)
 	case "escalated":
 		level := strings.TrimPrefix(e.Note, app.MilestoneEscalation)
@@ -422,6 +422,9 @@ func timelineText(f Frame, e app.TimelineEntry) string {
 			return f.T("complaint.timeline.escalated", f.T("complaint.escalation."+level))
 		}
 		return f.T("complaint.timeline.escalated", level)
+	}
+	if text, ok := duplicateTimelineText(f, e); ok {
+		return text
 	}
 	return e.Kind
 }

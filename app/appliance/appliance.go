@@ -66,6 +66,7 @@ type App struct {
 	Complaints     *complaints.Service
 	Taxonomy       *taxonomy.Service
 	SLA            *sla.Service
+	Duplicates     *complaints.Duplicates
 	Backups        *backups.Service
 	Outbox         *outbox.Dispatcher
 	Web            *web.Server
@@ -123,13 +124,14 @@ func (a *App) open(ctx context.Context) error {
 	}
 	a.SLA = sla.New(a.Store)
 	a.Complaints = complaints.New(a.Store, a.SLA, taxonomyRules{a.Taxonomy})
+	a.Duplicates = complaints.NewDuplicates(a.Complaints, complaintText{a.ComplaintIndex})
 	a.Backups = backups.New(a.Store, dir, a.cfg.Version)
 	if a.cfg.BackupKeep > 0 {
 		a.Backups.Keep = a.cfg.BackupKeep
 	}
 	a.Outbox = outbox.New(a.Store, a.cfg.Log)
 	a.subscribe()
-	a.Web = web.New(web.Config{Store: a.Store, Accounts: a.Accounts, Orgs: a.Orgs, Complaints: a.Complaints, SLA: a.SLA, Backups: a.Backups, Search: a.Index,
+	a.Web = web.New(web.Config{Store: a.Store, Accounts: a.Accounts, Orgs: a.Orgs, Complaints: a.Complaints, SLA: a.SLA, Duplicates: a.Duplicates, Backups: a.Backups, Search: a.Index,
 		Assets: assets.New(), Log: a.cfg.Log, Version: a.cfg.Version, DataDir: dir, SecureCookies: a.cfg.Secure,
 		LoginRate: a.cfg.LoginRate, LoginBurst: a.cfg.LoginBurst})
 	return nil

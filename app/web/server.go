@@ -37,6 +37,7 @@ type Config struct {
 	Orgs          *orgs.Service
 	Complaints    *complaints.Service
 	SLA           *sla.Service
+	Duplicates    *complaints.Duplicates
 	Backups       *backups.Service
 	Search        Searcher
 	Assets        *assets.Assets
