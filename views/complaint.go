@@ -27,6 +27,7 @@ func ComplaintList(f Frame, p app.Page[ComplaintRow], fl Filter, departments []a
 	return Page(f, f.T("complaint.list_title"),
 		pageHeader(f.T("complaint.list_title"),
 			g.If(f.Can(app.PermComplaintManage), exportLink(f, "/complaints/export.csv", fl)),
+			ComplaintXLSXLink(f, fl),
 			g.If(f.Can(app.PermComplaintCreate), linkButton("/complaints/new", f.T("complaint.new")))),
 		complaintFilters(f, fl, departments),
 		g.If(notice != "", h.P(h.Class("notice"), h.Role("status"), g.Text(f.T(notice)))),

@@ -138,6 +138,7 @@ var navigation = []navGroup{
 	}},
 	{"nav.group.complaints", []navItem{
 		{"/complaints", "nav.complaints", app.PermComplaintView},
+		{"/complaints/search", "complaint.search.nav", app.PermComplaintView},
 		{"/complaints/new", "nav.complaint_new", app.PermComplaintCreate},
 		{"/admin/taxonomy", "nav.taxonomy", app.PermTaxonomyManage},
 		{"/admin/sources", "nav.sources", app.PermTaxonomyManage},

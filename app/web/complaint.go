@@ -26,6 +26,7 @@ func (s *Server) complaintRoutes() {
 	s.attachmentRoutes()
 	s.duplicateRoutes()
 	s.explanationRoutes()
+	s.complaintSearchRoutes()
 	s.page("GET /complaints", app.PermComplaintView, s.complaintList)
 	s.page("GET /complaints/export.csv", app.PermComplaintManage, s.complaintExport)
 	s.page("GET /complaints/new", app.PermComplaintCreate, s.complaintNew)

@@ -22,10 +22,7 @@ type ComplaintSearcher interface {
 
 // complaintSearcher is the complaint index, nil when there is none (the page then says
 // search is not available).
-//
-// TODO(lead): return s.cfg.ComplaintSearch once web.Config has that field and the
-// appliance sets it from a.ComplaintIndex.
-func (s *Server) complaintSearcher() ComplaintSearcher { return nil }
+func (s *Server) complaintSearcher() ComplaintSearcher { return s.cfg.ComplaintSearch }
 
 // complaintSearchRoutes registers the complaint search page and the Excel export of the
 // complaint list.

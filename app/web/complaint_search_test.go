@@ -19,8 +19,7 @@ import (
 	"px360/store"
 )
 
-// requireRoute skips t until path is registered (the complaint search routes are wired
-// into complaintRoutes by the lead).
+// requireRoute fails t unless path is registered.
 func requireRoute(t *testing.T, e *env, path string) {
 	t.Helper()
 	for _, r := range e.a.Web.Routes() {
@@ -28,17 +27,13 @@ func requireRoute(t *testing.T, e *env, path string) {
 			return
 		}
 	}
-	t.Skipf("%s is not registered yet: complaintRoutes must call s.complaintSearchRoutes()", path)
+	t.Fatalf("%s is not registered", path)
 }
 
-// searchPage gets the complaint search page with query v, skipping t while the complaint
-// index is not wired into web.Config (the page then answers 503).
+// searchPage gets the complaint search page with query v.
 func (e *env) searchPage(t *testing.T, c *http.Client, v url.Values, header http.Header) response {
 	t.Helper()
 	r := e.do(c, "GET", "/complaints/search?"+v.Encode(), nil, header)
-	if r.status == http.StatusServiceUnavailable && strings.Contains(r.body, "not available") {
-		t.Skip("complaint search index is not wired yet: web.Config.ComplaintSearch, set from a.ComplaintIndex")
-	}
 	if r.status != http.StatusOK {
 		t.Fatalf("search %v: %d %.300s", v, r.status, r.body)
 	}

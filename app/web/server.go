@@ -32,21 +32,22 @@ type Searcher interface {
 
 // Config is everything the web layer needs.
 type Config struct {
-	Store         *store.Store
-	Accounts      *accounts.Service
-	Orgs          *orgs.Service
-	Complaints    *complaints.Service
-	SLA           *sla.Service
-	Duplicates    *complaints.Duplicates
-	Backups       *backups.Service
-	Search        Searcher
-	Assets        *assets.Assets
-	Log           *slog.Logger
-	Version       string
-	DataDir       string
-	SecureCookies bool       // set when served over HTTPS (behind a TLS proxy)
-	LoginRate     rate.Limit // sign-in attempts per second per IP (default 10/min)
-	LoginBurst    int
+	Store           *store.Store
+	Accounts        *accounts.Service
+	Orgs            *orgs.Service
+	Complaints      *complaints.Service
+	SLA             *sla.Service
+	Duplicates      *complaints.Duplicates
+	ComplaintSearch ComplaintSearcher
+	Backups         *backups.Service
+	Search          Searcher
+	Assets          *assets.Assets
+	Log             *slog.Logger
+	Version         string
+	DataDir         string
+	SecureCookies   bool       // set when served over HTTPS (behind a TLS proxy)
+	LoginRate       rate.Limit // sign-in attempts per second per IP (default 10/min)
+	LoginBurst      int
 }
 
 // Server holds the handler and its route registry.
