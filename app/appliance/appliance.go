@@ -70,7 +70,6 @@ type App struct {
 	Backups        *backups.Service
 	Outbox         *outbox.Dispatcher
 	Web            *web.Server
-	rebuild        bool
 }
 
 // Open takes DATA's lock and opens everything; the caller must Close.
@@ -108,14 +107,12 @@ func (a *App) open(ctx context.Context) error {
 		return err
 	}
 	indexDir := filepath.Join(dir, "index")
-	_, statErr := os.Stat(filepath.Join(indexDir, "people.bleve"))
 	if a.Index, err = search.Open(indexDir); err != nil {
 		return err
 	}
 	if a.ComplaintIndex, err = search.OpenComplaints(indexDir); err != nil {
 		return err
 	}
-	a.rebuild = a.Index.NeedsRebuild() || a.ComplaintIndex.NeedsRebuild() || errors.Is(statErr, os.ErrNotExist)
 	a.Accounts = accounts.New(a.Store, a.Vault.TokenKey(), nil)
 	a.Orgs = orgs.New(a.Store, a.Vault)
 	a.Taxonomy = taxonomy.New(a.Store)
@@ -273,7 +270,7 @@ func (a *App) ServeListener(ctx context.Context, ln net.Listener, ready func(add
 	bg, stopBG := context.WithCancel(context.Background())
 	defer stopBG()
 	var rebuilding sync.WaitGroup
-	if a.rebuild {
+	if a.Index.NeedsRebuild() || a.ComplaintIndex.NeedsRebuild() { // missing, damaged, or never finished
 		rebuilding.Add(1)
 		go func() {
 			defer rebuilding.Done()
