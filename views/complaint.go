@@ -205,9 +205,10 @@ type ComplaintRecord struct {
 	Move          Form             // the status form (input kept after an error)
 	Assign        Form
 	Note          Form
-	Conflict      string   // catalog key of a refused move, shown at the top
-	Main          []g.Node // further sections under the details (attachments, duplicates, explanations)
-	Side          []g.Node // further cards beside them
+	Conflict      string            // catalog key of a refused move, shown at the top
+	Refs          map[string]string // external references by authority ("moh", "chi")
+	Main          []g.Node          // further sections under the details (attachments, duplicates, explanations)
+	Side          []g.Node          // further cards beside them
 }
 
 // ComplaintPage is the complaint record: header with reference, status and SLA chip;
@@ -278,6 +279,8 @@ func complaintDetails(f Frame, p ComplaintRecord) g.Node {
 			row("complaint.field.source", g.Text(sourceLabel(f, p.Source, c.SourceCode))),
 			row("field.mrn", code(p.PatientMRN)),
 			row("complaint.field.encounter_id", code(c.EncounterID)),
+			g.If(p.Refs["moh"] != "", row("complaint.field.moh_ref", code(p.Refs["moh"]))),
+			g.If(p.Refs["chi"] != "", row("complaint.field.chi_ref", code(p.Refs["chi"]))),
 			row("complaint.field.contact_name", text(c.ContactName)),
 			row("complaint.field.contact_phone", code(c.ContactPhone)),
 			row("complaint.field.contact_email", code(c.ContactEmail)),

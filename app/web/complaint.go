@@ -254,6 +254,9 @@ func (s *Server) complaintRecord(r *http.Request, id int64) (views.ComplaintReco
 			rec.PatientMRN = ps[c.PatientID].MRN
 		}
 	}
+	if rec.Refs, err = s.st.ComplaintRefs(ctx, c.ID); err != nil {
+		return views.ComplaintRecord{}, err
+	}
 	rec.Assign = views.Form{Values: url.Values{"department": {idString(c.DepartmentID)}, "assignee": {rec.Assignee.EmployeeNo}}}
 	for _, part := range []recordPart{s.attachmentsPart, s.duplicatesPart, s.explanationsPart} {
 		main, side, err := part(r, c)

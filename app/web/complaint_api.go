@@ -72,6 +72,8 @@ type (
 		ResolvedAt        *time.Time         `json:"resolved_at,omitempty"`
 		ClosedAt          *time.Time         `json:"closed_at,omitempty"`
 		Timeline          []apiTimelineEntry `json:"timeline,omitempty"`
+		MOHRef            string             `json:"moh_ref,omitempty"`
+		CHIRef            string             `json:"chi_ref,omitempty"`
 	}
 	apiTimelineEntry struct {
 		At         time.Time `json:"at"`
@@ -269,6 +271,12 @@ func (s *Server) apiComplaint(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	out.SLAState = string(st)
+	refs, err := s.st.ComplaintRefs(ctx, c.ID)
+	if err != nil {
+		s.jsonError(w, r, err)
+		return
+	}
+	out.MOHRef, out.CHIRef = refs["moh"], refs["chi"]
 	out.Timeline = make([]apiTimelineEntry, 0, len(tl))
 	for _, e := range tl {
 		out.Timeline = append(out.Timeline, apiTimelineEntry{At: e.At.UTC(), Actor: e.ActorName, Kind: e.Kind,

@@ -42,3 +42,18 @@ func TestExplanationRequestsOnTheRecordPage(t *testing.T) {
 		t.Fatalf("viewer: %d", r.status)
 	}
 }
+
+func TestExternalReferencesAreShown(t *testing.T) {
+	e := newEnv(t)
+	c := e.login(app.RoleHospitalAdmin)
+	form := complaintForm(e.hospA)
+	form.Set("moh_ref", "937-55501")
+	x := e.createByPage(c, form)
+	if page := e.get(c, fmt.Sprintf("/complaints/%d", x.ID)); !strings.Contains(page.body, "937-55501") {
+		t.Fatal("the MOH reference is not on the record page")
+	}
+	r := e.postJSON(e.client(), "GET", fmt.Sprintf("/api/v1/complaints/%d", x.ID), e.token(app.RoleHospitalAdmin), nil)
+	if !strings.Contains(r.body, `"moh_ref":"937-55501"`) {
+		t.Fatalf("API detail lacks the MOH reference: %.400s", r.body)
+	}
+}
