@@ -83,7 +83,7 @@ func (s *Store) ListAudit(ctx context.Context, f AuditFilter) (app.Page[app.Audi
 	}
 	q := keyset{table: "audit_log", cols: `id, at, actor_id, actor_email, coalesce(hospital_id, 0), ip, action,
 		entity, entity_id, summary, prev_hash, hash`, where: where, args: args, after: f.After, before: f.Before, limit: f.Limit}
-	return list(ctx, s.R, q, func(r scanner) (app.AuditEntry, error) {
+	return list(ctx, s, q, func(r scanner) (app.AuditEntry, error) {
 		var e app.AuditEntry
 		var at string
 		err := r.Scan(&e.ID, &at, &e.ActorID, &e.ActorEmail, &e.HospitalID, &e.IP, &e.Action, &e.Entity,

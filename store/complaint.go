@@ -250,7 +250,7 @@ func (s *Store) ListComplaints(ctx context.Context, f ComplaintFilter) (app.Page
 	if code := app.NormalizeTrackingCode(f.Search); code != "" {
 		where, args = append(where, "tracking_code = ?"), append(args, code)
 	}
-	return list(ctx, s.R, keyset{table: "complaints", cols: complaintCols, where: where, args: args,
+	return list(ctx, s, keyset{table: "complaints", cols: complaintCols, where: where, args: args,
 		after: f.After, before: f.Before, limit: f.Limit, noCount: f.NoCount}, scanComplaint,
 		func(c app.Complaint) int64 { return c.ID })
 }

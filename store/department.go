@@ -88,7 +88,7 @@ func hasArabic(s string) bool {
 // ListDepartments lists departments in scope, newest first.
 func (s *Store) ListDepartments(ctx context.Context, q app.ListQuery) (app.Page[app.Department], error) {
 	where, args := orgWhere(q, searchCols{arCol: "name_ar", codes: []codeCol{{"code", true}}})
-	return list(ctx, s.R, keyset{table: "departments", cols: departmentCols, where: where, args: args,
+	return list(ctx, s, keyset{table: "departments", cols: departmentCols, where: where, args: args,
 		after: q.After, before: q.Before, limit: q.Limit, noCount: q.NoCount}, scanDepartment, func(d app.Department) int64 { return d.ID })
 }
 

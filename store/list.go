@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync"
+	"time"
 
 	"px360/app"
 )
@@ -34,7 +36,7 @@ type keyset struct {
 
 // list runs q and returns one page, plus a count of all matching rows capped at
 // app.CountCap, so a list never counts millions of rows.
-func list[T any](ctx context.Context, db *sql.DB, q keyset, scan func(scanner) (T, error), idOf func(T) int64) (app.Page[T], error) {
+func list[T any](ctx context.Context, s *Store, q keyset, scan func(scanner) (T, error), idOf func(T) int64) (app.Page[T], error) {
 	var page app.Page[T]
 	if q.limit <= 0 || q.limit > 500 {
 		q.limit = app.PageSize
@@ -58,7 +60,7 @@ func list[T any](ctx context.Context, db *sql.DB, q keyset, scan func(scanner) (
 		args = append(args, q.before)
 		order = idCol + " asc"
 	}
-	rows, err := db.QueryContext(ctx, fmt.Sprintf("select %s from %s where %s order by %s limit %d",
+	rows, err := s.R.QueryContext(ctx, fmt.Sprintf("select %s from %s where %s order by %s limit %d",
 		q.cols, q.table, where, order, q.limit+1), args...)
 	if err != nil {
 		return page, fmt.Errorf("list %s: %w", q.table, err)
@@ -96,13 +98,54 @@ func list[T any](ctx context.Context, db *sql.DB, q keyset, scan func(scanner) (
 	if q.noCount {
 		return page, nil
 	}
-	err = db.QueryRowContext(ctx, fmt.Sprintf("select count(*) from (select 1 from %s where %s limit %d)",
-		q.table, base, app.CountCap+1), q.args...).Scan(&page.Count)
-	if err != nil {
+	if page.Count, err = s.count(ctx, fmt.Sprintf("select count(*) from (select 1 from %s where %s limit %d)",
+		q.table, base, app.CountCap+1), q.args); err != nil {
 		return page, fmt.Errorf("count %s: %w", q.table, err)
 	}
 	page.Capped = page.Count > app.CountCap
 	return page, nil
+}
+
+// countCache keeps large capped list counts for a few seconds: a busy list that many
+// people page through is counted once, and "about 4,000" a few seconds old is fine to
+// show. Small counts are cheap and always exact.
+type countCache struct {
+	mu sync.Mutex
+	m  map[string]countEntry
+}
+
+type countEntry struct {
+	n  int
+	at time.Time
+}
+
+const (
+	countCacheTTL   = 10 * time.Second
+	countCacheFloor = 1000 // counts below this are not cached
+)
+
+func (s *Store) count(ctx context.Context, query string, args []any) (int, error) {
+	key := query + fmt.Sprintf("%#v", args)
+	now := time.Now()
+	s.counts.mu.Lock()
+	e, ok := s.counts.m[key]
+	s.counts.mu.Unlock()
+	if ok && now.Sub(e.at) < countCacheTTL {
+		return e.n, nil
+	}
+	var n int
+	if err := s.R.QueryRowContext(ctx, query, args...).Scan(&n); err != nil {
+		return 0, err
+	}
+	if n >= countCacheFloor {
+		s.counts.mu.Lock()
+		if s.counts.m == nil || len(s.counts.m) > 10_000 {
+			s.counts.m = map[string]countEntry{}
+		}
+		s.counts.m[key] = countEntry{n, now}
+		s.counts.mu.Unlock()
+	}
+	return n, nil
 }
 
 // scopeIn returns "col in (?, ?)" limiting col to the scope's hospitals ("0" when none).

@@ -137,7 +137,7 @@ func (s *Store) OutboxStats(ctx context.Context) (OutboxStats, error) {
 func (s *Store) ListFailedEvents(ctx context.Context, after int64) (app.Page[app.Event], error) {
 	q := keyset{table: "outbox", cols: `id, event_id, kind, coalesce(hospital_id, 0), payload, created_at, attempts,
 		last_error, failed_at`, where: []string{"failed_at != ''"}, after: after}
-	return list(ctx, s.R, q, func(r scanner) (app.Event, error) {
+	return list(ctx, s, q, func(r scanner) (app.Event, error) {
 		var e app.Event
 		var payload, created, failed string
 		err := r.Scan(&e.Seq, &e.ID, &e.Kind, &e.HospitalID, &payload, &created, &e.Attempts, &e.LastError, &failed)

@@ -27,7 +27,7 @@ func scanPatient(r scanner) (app.Patient, error) {
 // ListPatients lists patients in scope, newest first; Search matches a name prefix or an MRN.
 func (s *Store) ListPatients(ctx context.Context, q app.ListQuery) (app.Page[app.Patient], error) {
 	where, args := orgWhere(q, searchCols{arCol: "name_key_ar", codes: []codeCol{{col: "mrn"}}, codesByShape: true})
-	return list(ctx, s.R, keyset{table: "patients", cols: patientCols, where: where, args: args,
+	return list(ctx, s, keyset{table: "patients", cols: patientCols, where: where, args: args,
 		after: q.After, before: q.Before, limit: q.Limit, noCount: q.NoCount}, scanPatient, func(x app.Patient) int64 { return x.ID })
 }
 

@@ -24,7 +24,7 @@ func (s *Store) ListSections(ctx context.Context, q app.ListQuery, departmentID 
 	if departmentID != 0 {
 		where, args = append(where, "department_id = ?"), append(args, departmentID)
 	}
-	return list(ctx, s.R, keyset{table: "sections", cols: sectionCols, where: where, args: args,
+	return list(ctx, s, keyset{table: "sections", cols: sectionCols, where: where, args: args,
 		after: q.After, before: q.Before, limit: q.Limit, noCount: q.NoCount}, scanSection, func(x app.Section) int64 { return x.ID })
 }
 

@@ -143,7 +143,7 @@ func (s *Store) HospitalCalendar(ctx context.Context, scope app.Scope, hospitalI
 	if err != nil {
 		return cal, false, err
 	}
-	loc, lerr := time.LoadLocation(h.TimeZone)
+	loc, lerr := app.Location(h.TimeZone)
 	if lerr != nil {
 		loc = nil
 	}

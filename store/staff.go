@@ -28,7 +28,7 @@ func (s *Store) ListStaff(ctx context.Context, q app.ListQuery, departmentID int
 	if departmentID != 0 {
 		where, args = append(where, "department_id = ?"), append(args, departmentID)
 	}
-	return list(ctx, s.R, keyset{table: "staff", cols: staffCols, where: where, args: args,
+	return list(ctx, s, keyset{table: "staff", cols: staffCols, where: where, args: args,
 		after: q.After, before: q.Before, limit: q.Limit, noCount: q.NoCount}, scanStaff, func(x app.Staff) int64 { return x.ID })
 }
 

@@ -31,6 +31,7 @@ type Store struct {
 	path     string
 	now      func() time.Time
 	auditKey []byte
+	counts   countCache
 }
 
 // Options tune Open.

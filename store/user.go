@@ -108,7 +108,7 @@ func (s *Store) ListUsers(ctx context.Context, q UserQuery) (app.Page[app.User],
 		u     app.User
 		rowid int64
 	}
-	p, err := list(ctx, s.R, keyset{table: "users", idCol: "rowid", cols: userCols, where: where, args: args,
+	p, err := list(ctx, s, keyset{table: "users", idCol: "rowid", cols: userCols, where: where, args: args,
 		after: q.After, before: q.Before, limit: q.Limit},
 		func(r scanner) (row, error) { u, id, err := scanUser(r); return row{u, id}, err },
 		func(r row) int64 { return r.rowid })

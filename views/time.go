@@ -7,6 +7,8 @@ import (
 	"github.com/hablullah/go-hijri"
 	g "maragu.dev/gomponents"
 	h "maragu.dev/gomponents/html"
+
+	"px360/app"
 )
 
 var hijriMonths = [2][12]string{
@@ -33,10 +35,7 @@ func (f Frame) loc() *time.Location {
 	if f.Location != nil {
 		return f.Location
 	}
-	if l, err := time.LoadLocation("Asia/Riyadh"); err == nil {
-		return l
-	}
-	return time.FixedZone("AST", 3*3600)
+	return app.Riyadh()
 }
 
 // DateTime renders t in the frame's time zone as a <time> element, with the Hijri date

@@ -52,11 +52,11 @@ func (s *Server) complaintRoutes() {
 // hospital (as the frame shows them), else Riyadh.
 func zoneOf(hs []app.Hospital) *time.Location {
 	if len(hs) == 1 {
-		if loc, err := time.LoadLocation(hs[0].TimeZone); err == nil {
+		if loc, err := app.Location(hs[0].TimeZone); err == nil {
 			return loc
 		}
 	}
-	if loc, err := time.LoadLocation("Asia/Riyadh"); err == nil {
+	if loc, err := app.Location("Asia/Riyadh"); err == nil {
 		return loc
 	}
 	return time.UTC

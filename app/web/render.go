@@ -7,7 +7,6 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
-	"time"
 
 	g "maragu.dev/gomponents"
 
@@ -54,7 +53,7 @@ func (s *Server) partFrame(r *http.Request) views.Frame {
 		f.Hospitals, _ = s.st.Hospitals(r.Context(), by.Scope)
 		f.Hijri = f.User.ShowHijri
 		if len(f.Hospitals) == 1 {
-			f.Location, _ = time.LoadLocation(f.Hospitals[0].TimeZone)
+			f.Location, _ = app.Location(f.Hospitals[0].TimeZone)
 		}
 	}
 	return f
