@@ -3,6 +3,7 @@ package web
 import (
 	"net/http"
 	"strings"
+	"time"
 
 	"px360/app"
 	"px360/views"
@@ -44,6 +45,7 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 	}
 	s.sessions.Put(r.Context(), "user_id", u.ID)
 	s.sessions.Put(r.Context(), "sv", u.SessionVersion)
+	s.sessions.Put(r.Context(), "seen", time.Now().Unix())
 	http.Redirect(w, r, safeNext(next), http.StatusSeeOther)
 }
 

@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"errors"
 	"net"
 	"net/http"
 	"runtime/debug"
@@ -119,6 +120,9 @@ func (s *Server) identify(next http.Handler) http.Handler {
 		} else if id := s.sessions.GetString(r.Context(), "user_id"); id != "" {
 			var err error
 			u, err = s.accounts.Active(r.Context(), id, s.sessions.GetInt64(r.Context(), "sv"))
+			if err == nil && !s.stillActive(r) {
+				err = errIdle
+			}
 			if err != nil {
 				_ = s.sessions.Destroy(r.Context())
 				u = nil
@@ -139,6 +143,30 @@ func logPath(p string) string {
 		return "/password/reset/…"
 	}
 	return p
+}
+
+// idleLimit signs a session out after this long without a request. The last-seen time is
+// written at most every seenEvery, so a page view is not also a database write (scs's own
+// IdleTimeout would save the session on every request).
+const (
+	idleLimit = 2 * time.Hour
+	seenEvery = 5 * time.Minute
+)
+
+var errIdle = errors.New("session idle too long")
+
+// stillActive reports whether the session was used within idleLimit and refreshes its
+// last-seen time when that is older than seenEvery.
+func (s *Server) stillActive(r *http.Request) bool {
+	now := time.Now().Unix()
+	seen := s.sessions.GetInt64(r.Context(), "seen")
+	if seen != 0 && now-seen > int64(idleLimit/time.Second) {
+		return false
+	}
+	if now-seen > int64(seenEvery/time.Second) {
+		s.sessions.Put(r.Context(), "seen", now)
+	}
+	return true
 }
 
 func userFrom(r *http.Request) *app.User {

@@ -88,8 +88,7 @@ func New(cfg Config) *Server {
 	}
 	sm := scs.New()
 	sm.Store = cfg.Store.Sessions()
-	sm.Lifetime = 12 * time.Hour
-	sm.IdleTimeout = 2 * time.Hour
+	sm.Lifetime = 12 * time.Hour // a shift; the idle limit is enforced in identify (see idleLimit)
 	sm.Cookie.Name = "px360_session"
 	sm.Cookie.HttpOnly = true
 	sm.Cookie.SameSite = http.SameSiteLaxMode
