@@ -212,6 +212,7 @@ type ComplaintFilter struct {
 	DepartmentID int64
 	Breached     bool
 	From, To     time.Time // created_at range (To exclusive)
+	Oldest       bool      // oldest first instead of newest first
 }
 
 // ListComplaints lists complaints in scope, newest first, with keyset pagination.
@@ -251,7 +252,7 @@ func (s *Store) ListComplaints(ctx context.Context, f ComplaintFilter) (app.Page
 		where, args = append(where, "tracking_code = ?"), append(args, code)
 	}
 	return list(ctx, s, keyset{table: "complaints", cols: complaintCols, where: where, args: args,
-		after: f.After, before: f.Before, limit: f.Limit, noCount: f.NoCount}, scanComplaint,
+		after: f.After, before: f.Before, limit: f.Limit, noCount: f.NoCount, oldest: f.Oldest}, scanComplaint,
 		func(c app.Complaint) int64 { return c.ID })
 }
 

@@ -32,6 +32,7 @@ type keyset struct {
 	before  int64
 	limit   int
 	noCount bool
+	oldest  bool // oldest first (ascending ids) instead of newest first
 }
 
 // list runs q and returns one page, plus a count of all matching rows capped at
@@ -50,15 +51,21 @@ func list[T any](ctx context.Context, s *Store, q keyset, scan func(scanner) (T,
 		idCol = "id"
 	}
 	where, args := base, slices.Clone(q.args)
-	order := idCol + " desc"
+	// Newest first pages downwards through the ids: next is "<", previous ">" read in
+	// reverse. Oldest first mirrors both.
+	forward, backward, dir, rev := "<", ">", " desc", " asc"
+	if q.oldest {
+		forward, backward, dir, rev = ">", "<", " asc", " desc"
+	}
+	order := idCol + dir
 	switch {
 	case q.after > 0:
-		where += " and " + idCol + " < ?"
+		where += " and " + idCol + " " + forward + " ?"
 		args = append(args, q.after)
 	case q.before > 0:
-		where += " and " + idCol + " > ?"
+		where += " and " + idCol + " " + backward + " ?"
 		args = append(args, q.before)
-		order = idCol + " asc"
+		order = idCol + rev
 	}
 	rows, err := s.R.QueryContext(ctx, fmt.Sprintf("select %s from %s where %s order by %s limit %d",
 		q.cols, q.table, where, order, q.limit+1), args...)

@@ -2,6 +2,9 @@ package views
 
 // complaintMessages are the strings of complaints: intake, workflow, SLA, tracking.
 var complaintMessages = map[string]message{
+	"complaint.filter.sort": {"Order", "الترتيب"},
+	"complaint.sort.newest": {"Newest first", "الأحدث أولاً"},
+	"complaint.sort.oldest": {"Oldest first", "الأقدم أولاً"},
 	// Navigation (the entries themselves live in layout.go)
 	"nav.group.complaints": {"Complaints", "الشكاوى"},
 	"nav.complaints":       {"All complaints", "كل الشكاوى"},

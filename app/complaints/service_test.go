@@ -3,6 +3,7 @@ package complaints_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -284,5 +285,39 @@ func TestTrack(t *testing.T) {
 	_, malformed := e.svc.Track(ctx, "hello<script>")
 	if unknown == nil || malformed == nil || unknown.Error() != malformed.Error() {
 		t.Fatalf("unknown %v and malformed %v answer differently", unknown, malformed)
+	}
+}
+
+func TestListOldestFirstPagesBothWays(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	var ids []int64
+	for i := 0; i < 5; i++ {
+		ids = append(ids, e.create(t).ID)
+	}
+	f := store.ComplaintFilter{ListQuery: app.ListQuery{Limit: 2}, Oldest: true}
+	var got []int64
+	var pages []app.Page[app.Complaint]
+	for {
+		p, err := e.svc.List(ctx, e.adminA, f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		pages = append(pages, p)
+		for _, c := range p.Items {
+			got = append(got, c.ID)
+		}
+		if p.Next == 0 {
+			break
+		}
+		f.After = p.Next
+	}
+	if fmt.Sprint(got) != fmt.Sprint(ids) {
+		t.Fatalf("oldest first = %v, want %v", got, ids)
+	}
+	last := pages[len(pages)-1]
+	prev, err := e.svc.List(ctx, e.adminA, store.ComplaintFilter{ListQuery: app.ListQuery{Limit: 2, Before: last.Prev}, Oldest: true})
+	if err != nil || len(prev.Items) != 2 || prev.Items[0].ID != ids[2] || prev.Items[1].ID != ids[3] {
+		t.Fatalf("previous page = %v, want %v", prev.Items, ids[2:4])
 	}
 }

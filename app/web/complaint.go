@@ -91,6 +91,10 @@ func complaintFilter(r *http.Request, loc *time.Location) (store.ComplaintFilter
 		f.Breached = true
 		fl.Extra.Set("breached", "1")
 	}
+	if q.Get("sort") == "oldest" {
+		f.Oldest = true
+		fl.Extra.Set("sort", "oldest")
+	}
 	if t, err := time.ParseInLocation(time.DateOnly, q.Get("from"), loc); err == nil {
 		f.From = t
 		fl.Extra.Set("from", q.Get("from"))

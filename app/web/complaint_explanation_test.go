@@ -57,3 +57,21 @@ func TestExternalReferencesAreShown(t *testing.T) {
 		t.Fatalf("API detail lacks the MOH reference: %.400s", r.body)
 	}
 }
+
+func TestComplaintListSortIsKeptInTheURL(t *testing.T) {
+	e := newEnv(t)
+	c := e.login(app.RoleHospitalAdmin)
+	first := e.createByPage(c, complaintForm(e.hospA))
+	second := e.createByPage(c, complaintForm(e.hospA))
+	newest := e.get(c, "/complaints").body
+	oldest := e.get(c, "/complaints?sort=oldest").body
+	if strings.Index(newest, second.TrackingCode) > strings.Index(newest, first.TrackingCode) {
+		t.Fatal("the default order is not newest first")
+	}
+	if strings.Index(oldest, first.TrackingCode) > strings.Index(oldest, second.TrackingCode) {
+		t.Fatal("sort=oldest is not oldest first")
+	}
+	if !strings.Contains(oldest, `<option value="oldest" selected>`) {
+		t.Fatal("the chosen order is not shown in the filter")
+	}
+}
