@@ -298,3 +298,7 @@ func (c SLAClock) add(t time.Time, d time.Duration) time.Time {
 func ruleHours(h float64) time.Duration {
 	return time.Duration(math.Round(h*3600)) * time.Second
 }
+
+// EventCalendarChanged says a hospital's working days, hours or holidays changed: the
+// complaints running there get their due times and milestones recomputed.
+const EventCalendarChanged = "sla.calendar_changed"

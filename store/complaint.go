@@ -462,3 +462,29 @@ func (tx *Tx) SweepStates(ctx context.Context, ids []int64) ([]SweepState, error
 	}
 	return out, rows.Err()
 }
+
+// ActiveComplaintIDs lists the ids of a hospital's running complaints (not finished, not
+// merged), oldest first, after the given id, at most limit.
+func (s *Store) ActiveComplaintIDs(ctx context.Context, hospitalID, after int64, limit int) ([]int64, error) {
+	rows, err := s.R.QueryContext(ctx, `select id from complaints where hospital_id = ? and id > ?
+		and status not in ('resolved','closed','cancelled') and merged_into is null order by id limit ?`, hospitalID, after, limit)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var ids []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		ids = append(ids, id)
+	}
+	return ids, rows.Err()
+}
+
+// SetSLASchedule stores a recomputed due time and next milestone.
+func (tx *Tx) SetSLASchedule(ctx context.Context, id int64, due, next time.Time) error {
+	_, err := tx.ExecContext(ctx, `update complaints set due_at = ?, next_milestone_at = ? where id = ?`, ts(due), ts(next), id)
+	return err
+}

@@ -33,10 +33,10 @@ var keyPattern = regexp.MustCompile(`^(taxonomy|source|complaint|track|sla|calen
 
 // notMessages are literals shaped like keys that are not shown to people (audit
 // actions, permissions, event kinds).
-var notMessages = regexp.MustCompile(`^(\w+\.(create|update|import|export|manage|view|saved|set_password|reset_link|reset_password|change_password|preferences|signin|signin_failed|signout|signout_others|backup|restore|requeue|created|updated|resolved|escalated|sla_reminder|sla_breached|sla_milestones|transition|assign|explanation_request|explanation_answer|explanation_reminder|explanation_requested)|error\.500|patient\.national_id|field\.key)$`)
+var notMessages = regexp.MustCompile(`^(\w+\.(create|update|import|export|manage|view|saved|set_password|reset_link|reset_password|change_password|preferences|signin|signin_failed|signout|signout_others|backup|restore|requeue|created|updated|resolved|escalated|sla_reminder|sla_breached|sla_milestones|transition|assign|explanation_request|explanation_answer|explanation_reminder|explanation_requested|note|calendar_changed)|error\.500|patient\.national_id|field\.key)$`)
 
 // auditAction matches the audit actions the audit browser names in both languages.
-var auditAction = regexp.MustCompile(`^(auth|user|hospital|department|section|staff|patient|outbox|system|complaint)\.(create|update|import|export|transition|assign|explanation_request|explanation_answer|signin|signin_failed|signout|signout_others|set_password|reset_link|reset_password|change_password|preferences|requeue|backup|restore)$`)
+var auditAction = regexp.MustCompile(`^(auth|user|hospital|department|section|staff|patient|outbox|system|complaint)\.(create|update|import|export|transition|assign|explanation_request|explanation_answer|note|signin|signin_failed|signout|signout_others|set_password|reset_link|reset_password|change_password|preferences|requeue|backup|restore)$`)
 
 // TestEveryKeyInTheSourceIsTranslated reads every Go file of the product and checks that
 // each message-key literal (and each dynamic family: roles, categories, staff kinds,

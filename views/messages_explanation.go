@@ -25,4 +25,5 @@ var explanationMessages = map[string]message{
 	"complaint.timeline.explanation_answered":  {"Staff explanation recorded", "سُجّلت إفادة الموظف"},
 	"audit.complaint.explanation_request":      {"Explanation requested", "طلب إفادة"},
 	"audit.complaint.explanation_answer":       {"Explanation recorded", "تسجيل إفادة"},
+	"audit.complaint.note":                     {"Note added", "إضافة ملاحظة"},
 }

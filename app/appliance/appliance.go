@@ -169,6 +169,7 @@ func (a *App) subscribe() {
 		return a.ComplaintIndex.Put(doc)
 	}
 	a.Outbox.Subscribe(app.EventResolutionAnswered, "complaints", a.Complaints.OnResolutionAnswered)
+	a.Outbox.Subscribe(app.EventCalendarChanged, "complaints", a.Complaints.OnCalendarChanged)
 	a.Outbox.Subscribe(app.EventComplaintCreated, "search", indexComplaint)
 	a.Outbox.Subscribe(app.EventComplaintUpdated, "search", indexComplaint)
 }

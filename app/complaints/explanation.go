@@ -130,6 +130,9 @@ func (s *Service) RemindExplanations(ctx context.Context, now time.Time) (int, e
 			if err != nil {
 				return err
 			}
+			if !c.Status.Active() || c.MergedInto != 0 { // finished: nobody needs reminding (and it stays marked)
+				continue
+			}
 			if err := tx.Emit(ctx, app.EventExplanationReminder, c.HospitalID, map[string]any{"complaint_id": c.ID,
 				"explanation_id": e.ID, "staff_id": e.StaffID, "due_at": e.DueAt}); err != nil {
 				return err
@@ -162,10 +165,10 @@ func (s *Service) OnResolutionAnswered(ctx context.Context, e app.Event) error {
 		_, err = s.Move(ctx, by, c.ID, Transition{To: app.StatusClosed, Note: "The patient is satisfied with the resolution."})
 		return err
 	}
-	if _, err := s.Move(ctx, by, c.ID, Transition{To: app.StatusReopened, Note: "The patient is not satisfied with the resolution."}); err != nil {
-		return err
-	}
-	return s.st.InTx(ctx, by, func(tx *store.Tx) error {
+	return s.st.InTx(ctx, by, func(tx *store.Tx) error { // the reopening and its escalation commit together
+		if _, err := s.moveTx(ctx, tx, by, c.ID, Transition{To: app.StatusReopened, Note: "The patient is not satisfied with the resolution."}); err != nil {
+			return err
+		}
 		if err := tx.AddTimeline(ctx, app.TimelineEntry{ComplaintID: c.ID, Kind: "escalated", Note: "escalation:" + string(app.EscalateHospitalAdmin), ActorName: "system"}); err != nil {
 			return err
 		}

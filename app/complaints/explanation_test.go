@@ -3,6 +3,7 @@ package complaints_test
 import (
 	"context"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -79,5 +80,47 @@ func TestResolutionSurveyClosesOrReopens(t *testing.T) {
 	}
 	if n := count(t, e.st, `select count(*) from outbox where kind = 'complaint.escalated'`); n != 1 {
 		t.Fatalf("%d escalations, want 1", n)
+	}
+}
+
+// calendarSLA is an SLA fake whose calendar the test edits.
+type calendarSLA struct {
+	rule app.SLARule
+	cal  app.Calendar
+}
+
+func (f *calendarSLA) RuleFor(context.Context, app.SLASubject) (app.SLARule, error) {
+	return f.rule, nil
+}
+func (f *calendarSLA) Calendar(context.Context, int64) (app.Calendar, error) { return f.cal, nil }
+
+func TestCalendarChangeReschedulesRunningComplaints(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	loc, _ := time.LoadLocation("Asia/Riyadh")
+	sla := &calendarSLA{rule: app.SLARule{Hours: 8, BusinessHours: true}, cal: app.DefaultCalendar(loc)}
+	svc := complaints.New(e.st, sla, fakeTaxonomy{})
+	// Sunday 2026-11-22 09:00 Riyadh: 8 business hours → due Monday 09:00.
+	c, err := svc.Create(ctx, e.adminA, complaints.Input{HospitalID: e.hospA.ID, SourceCode: "patient", Description: "x"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := time.Date(2026, 11, 23, 9, 0, 0, 0, loc); !c.DueAt.Equal(want) {
+		t.Fatalf("due %v, want %v", c.DueAt.In(loc), want)
+	}
+	// Monday becomes a holiday: the due time moves to Tuesday 09:00.
+	sla.cal.Holidays = []app.Holiday{{Date: app.LocalDay(2026, 11, 23, loc), NameEN: "Holiday", NameAR: "عطلة"}}
+	event := app.Event{Kind: app.EventCalendarChanged, Payload: []byte(`{"hospital_id":` + strconv.FormatInt(e.hospA.ID, 10) + `}`)}
+	if err := svc.OnCalendarChanged(ctx, event); err != nil {
+		t.Fatal(err)
+	}
+	got, _ := svc.Get(ctx, e.adminA, c.ID)
+	if want := time.Date(2026, 11, 24, 9, 0, 0, 0, loc); !got.DueAt.Equal(want) {
+		t.Fatalf("after the holiday: due %v, want %v", got.DueAt.In(loc), want)
+	}
+	var next string
+	e.st.R.QueryRow(`select next_milestone_at from complaints where id = ?`, c.ID).Scan(&next)
+	if !strings.HasPrefix(next, "2026-11-24T06:00") { // the breach at the new due time (no reminders in this rule)
+		t.Fatalf("next milestone %q, want the new due time", next)
 	}
 }

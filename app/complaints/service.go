@@ -91,10 +91,13 @@ func (s *Service) validate(ctx context.Context, scope app.Scope, in *Input) (pat
 	if !in.Type.Valid() {
 		fe.Add("type", "err.choose_option")
 	}
+	hospitalOK := false
 	if in.HospitalID == 0 {
 		fe.Add("hospital", "err.required")
 	} else if _, err := s.st.HospitalByID(ctx, scope, in.HospitalID); err != nil {
 		fe.Add("hospital", "err.hospital_not_allowed")
+	} else {
+		hospitalOK = true
 	}
 	if in.DepartmentID != 0 {
 		if d, err := s.st.DepartmentByID(ctx, scope, in.DepartmentID); err != nil || d.HospitalID != in.HospitalID {
@@ -106,7 +109,7 @@ func (s *Service) validate(ctx context.Context, scope app.Scope, in *Input) (pat
 			fe.Add("staff_involved", "err.staff_not_in_hospital")
 		}
 	}
-	if mrn := strings.TrimSpace(in.PatientMRN); mrn != "" && in.HospitalID != 0 {
+	if mrn := strings.TrimSpace(in.PatientMRN); mrn != "" && hospitalOK { // never probe another hospital's MRNs
 		p, err := s.st.PatientByMRN(ctx, in.HospitalID, mrn)
 		if err != nil {
 			fe.Add("patient_mrn", "err.patient_unknown")
@@ -131,7 +134,7 @@ func (s *Service) validate(ctx context.Context, scope app.Scope, in *Input) (pat
 	} else if !s.tax.SourceUsable(ctx, in.SourceCode, in.Type) {
 		fe.Add("source", "err.choose_option")
 	}
-	if in.CategoryID != 0 && in.HospitalID != 0 && !s.tax.CategoryUsable(ctx, in.HospitalID, in.CategoryID) {
+	if in.CategoryID != 0 && hospitalOK && !s.tax.CategoryUsable(ctx, in.HospitalID, in.CategoryID) {
 		fe.Add("category", "err.choose_option")
 	}
 	in.Description = text(fe, "description", in.Description, MaxDescription, true)

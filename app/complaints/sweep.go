@@ -2,6 +2,7 @@ package complaints
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"strings"
 	"time"
@@ -125,4 +126,46 @@ func (s *Service) act(ctx context.Context, tx *store.Tx, c store.SweepState, m a
 		}
 	}
 	return ev, nil
+}
+
+// OnCalendarChanged recomputes the due time and next milestone of every running complaint
+// of a hospital whose calendar (working days, hours, holidays) changed, a batch per
+// transaction. It is idempotent: running it twice gives the same schedule.
+func (s *Service) OnCalendarChanged(ctx context.Context, e app.Event) error {
+	var p struct {
+		HospitalID int64 `json:"hospital_id"`
+	}
+	if err := json.Unmarshal(e.Payload, &p); err != nil {
+		return fmt.Errorf("calendar event payload: %w", err)
+	}
+	var after int64
+	for {
+		ids, err := s.st.ActiveComplaintIDs(ctx, p.HospitalID, after, sweepBatch)
+		if err != nil || len(ids) == 0 {
+			return err
+		}
+		err = s.st.InTx(ctx, app.System, func(tx *store.Tx) error {
+			for _, id := range ids {
+				c, err := tx.ComplaintByID(ctx, app.Scope{All: true}, id)
+				if err != nil {
+					return err
+				}
+				next, err := s.reschedule(ctx, tx, &c)
+				if err != nil {
+					return err
+				}
+				if c.Status == app.StatusOnHold {
+					next = time.Time{} // paused: the sweep looks again when it resumes
+				}
+				if err := tx.SetSLASchedule(ctx, c.ID, c.DueAt, next); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+		after = ids[len(ids)-1]
+	}
 }

@@ -90,70 +90,78 @@ func (s *Service) Move(ctx context.Context, by app.Principal, id int64, t Transi
 	var c app.Complaint
 	err := s.st.InTx(ctx, by, func(tx *store.Tx) error {
 		var err error
-		if c, err = tx.ComplaintByID(ctx, by.Scope, id); err != nil {
-			return err
-		}
-		from := c.Status
-		if !from.CanMoveTo(t.To) {
-			return ErrTransition
-		}
-		st, err := tx.ComplaintSLAState(ctx, c.ID)
-		if err != nil {
-			return err
-		}
-		switch {
-		case from == app.StatusOnHold:
-			if err := tx.EndPause(ctx, c.ID); err != nil {
-				return err
-			}
-			c.HoldReason = ""
-		case t.To == app.StatusReopened:
-			rule, err := s.sla.RuleFor(ctx, app.SLASubject{HospitalID: c.HospitalID, SourceCode: c.SourceCode, Severity: c.Severity, Priority: c.Priority})
-			if err != nil {
-				return err
-			}
-			if _, err := tx.NewSLACycle(ctx, c.ID, rule); err != nil {
-				return err
-			}
-			c.Breached, c.Resolution, c.ResolvedAt, c.ClosedAt = false, "", time.Time{}, time.Time{}
-		}
-		if t.To == app.StatusOnHold {
-			if err := tx.StartPause(ctx, c.ID, st.Cycle, string(t.HoldReason)); err != nil {
-				return err
-			}
-			c.HoldReason = t.HoldReason
-		}
-		switch t.To {
-		case app.StatusResolved:
-			c.Resolution, c.ResolvedAt = t.Resolution, tx.Now()
-		case app.StatusClosed, app.StatusCancelled:
-			c.ClosedAt = tx.Now()
-		}
-		c.Status = t.To
-		next, err := s.reschedule(ctx, tx, &c)
-		if err != nil {
-			return err
-		}
-		if err := tx.UpdateComplaint(ctx, &c, next); err != nil {
-			return err
-		}
-		if err := tx.AddTimeline(ctx, app.TimelineEntry{ComplaintID: c.ID, Kind: "status", FromStatus: from, ToStatus: t.To,
-			Note: t.Note, Public: t.Public}); err != nil {
-			return err
-		}
-		if err := tx.Emit(ctx, app.EventComplaintUpdated, c.HospitalID, map[string]int64{"id": c.ID}); err != nil {
-			return err
-		}
-		if t.To == app.StatusResolved {
-			if err := tx.Emit(ctx, app.EventComplaintResolved, c.HospitalID, map[string]any{"id": c.ID,
-				"resolution": c.Resolution, "language": c.PreferredLanguage}); err != nil {
-				return err
-			}
-		}
-		return tx.Audit(ctx, app.Audit{Action: "complaint.transition", Entity: "complaint", EntityID: fmt.Sprint(c.ID),
-			HospitalID: c.HospitalID, Summary: map[string]any{"from": from, "to": t.To, "resolution": t.Resolution}})
+		c, err = s.moveTx(ctx, tx, by, id, t)
+		return err
 	})
 	return c, err
+}
+
+// moveTx is Move's work inside a transaction the caller owns (so another change can
+// commit with it, or not at all).
+func (s *Service) moveTx(ctx context.Context, tx *store.Tx, by app.Principal, id int64, t Transition) (app.Complaint, error) {
+	c, err := tx.ComplaintByID(ctx, by.Scope, id)
+	if err != nil {
+		return c, err
+	}
+	from := c.Status
+	if !from.CanMoveTo(t.To) {
+		return c, ErrTransition
+	}
+	st, err := tx.ComplaintSLAState(ctx, c.ID)
+	if err != nil {
+		return c, err
+	}
+	switch {
+	case from == app.StatusOnHold:
+		if err := tx.EndPause(ctx, c.ID); err != nil {
+			return c, err
+		}
+		c.HoldReason = ""
+	case t.To == app.StatusReopened:
+		rule, err := s.sla.RuleFor(ctx, app.SLASubject{HospitalID: c.HospitalID, SourceCode: c.SourceCode, Severity: c.Severity, Priority: c.Priority})
+		if err != nil {
+			return c, err
+		}
+		if _, err := tx.NewSLACycle(ctx, c.ID, rule); err != nil {
+			return c, err
+		}
+		c.Breached, c.Resolution, c.ResolvedAt, c.ClosedAt = false, "", time.Time{}, time.Time{}
+	}
+	if t.To == app.StatusOnHold {
+		if err := tx.StartPause(ctx, c.ID, st.Cycle, string(t.HoldReason)); err != nil {
+			return c, err
+		}
+		c.HoldReason = t.HoldReason
+	}
+	switch t.To {
+	case app.StatusResolved:
+		c.Resolution, c.ResolvedAt = t.Resolution, tx.Now()
+	case app.StatusClosed, app.StatusCancelled:
+		c.ClosedAt = tx.Now()
+	}
+	c.Status = t.To
+	next, err := s.reschedule(ctx, tx, &c)
+	if err != nil {
+		return c, err
+	}
+	if err := tx.UpdateComplaint(ctx, &c, next); err != nil {
+		return c, err
+	}
+	if err := tx.AddTimeline(ctx, app.TimelineEntry{ComplaintID: c.ID, Kind: "status", FromStatus: from, ToStatus: t.To,
+		Note: t.Note, Public: t.Public}); err != nil {
+		return c, err
+	}
+	if err := tx.Emit(ctx, app.EventComplaintUpdated, c.HospitalID, map[string]int64{"id": c.ID}); err != nil {
+		return c, err
+	}
+	if t.To == app.StatusResolved {
+		if err := tx.Emit(ctx, app.EventComplaintResolved, c.HospitalID, map[string]any{"id": c.ID,
+			"resolution": c.Resolution, "language": c.PreferredLanguage}); err != nil {
+			return c, err
+		}
+	}
+	return c, tx.Audit(ctx, app.Audit{Action: "complaint.transition", Entity: "complaint", EntityID: fmt.Sprint(c.ID),
+		HospitalID: c.HospitalID, Summary: map[string]any{"from": from, "to": t.To, "resolution": t.Resolution}})
 }
 
 // reschedule recomputes the due time and the next SLA milestone after a change of the
@@ -244,6 +252,10 @@ func (s *Service) AddNote(ctx context.Context, by app.Principal, id int64, note 
 			return err
 		}
 		if err := tx.AddTimeline(ctx, app.TimelineEntry{ComplaintID: c.ID, Kind: "note", Note: note, Public: public}); err != nil {
+			return err
+		}
+		if err := tx.Audit(ctx, app.Audit{Action: "complaint.note", Entity: "complaint", EntityID: fmt.Sprint(c.ID),
+			HospitalID: c.HospitalID, Summary: map[string]any{"public": public, "chars": len([]rune(note))}}); err != nil {
 			return err
 		}
 		if public { // the text goes into the search index

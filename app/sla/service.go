@@ -372,6 +372,9 @@ func (s *Service) SaveCalendar(ctx context.Context, by app.Principal, hospitalID
 		if err := tx.SaveHospitalCalendar(ctx, hospitalID, cal); err != nil {
 			return err
 		}
+		if err := tx.Emit(ctx, app.EventCalendarChanged, hospitalID, map[string]int64{"hospital_id": hospitalID}); err != nil {
+			return err
+		}
 		return tx.Audit(ctx, app.Audit{Action: "hospital_calendar.update", Entity: "hospital_calendar", EntityID: itoa(hospitalID),
 			HospitalID: hospitalID, Summary: map[string]any{"before": calendarSummary(before.Calendar), "after": calendarSummary(cal)}})
 	})
@@ -430,6 +433,9 @@ func (s *Service) AddHolidays(ctx context.Context, by app.Principal, hospitalID 
 				return err
 			}
 		}
+		if err := tx.Emit(ctx, app.EventCalendarChanged, hospitalID, map[string]int64{"hospital_id": hospitalID}); err != nil {
+			return err
+		}
 		return tx.Audit(ctx, app.Audit{Action: "hospital_holiday.create", Entity: "hospital_holiday",
 			EntityID: itoa(hospitalID) + ":" + from.Format("2006-01-02"), HospitalID: hospitalID,
 			Summary: map[string]any{"from": from.Format("2006-01-02"), "to": to.Format("2006-01-02"), "days": days,
@@ -464,6 +470,9 @@ func (s *Service) RemoveHoliday(ctx context.Context, by app.Principal, hospitalI
 	err := s.st.InTx(ctx, by, func(tx *store.Tx) error {
 		h, err := tx.RemoveHoliday(ctx, hospitalID, d)
 		if err != nil {
+			return err
+		}
+		if err := tx.Emit(ctx, app.EventCalendarChanged, hospitalID, map[string]int64{"hospital_id": hospitalID}); err != nil {
 			return err
 		}
 		return tx.Audit(ctx, app.Audit{Action: "hospital_holiday.delete", Entity: "hospital_holiday",

@@ -167,9 +167,10 @@ func (s *Server) complaintSources(r *http.Request) []app.Source {
 
 // staffByNumber resolves an optional employee number in a hospital, adding a field error
 // when there is no such staff member.
-func (s *Server) staffByNumber(ctx context.Context, hospitalID int64, no, field string, fe app.FieldErrors) (int64, error) {
+// Only hospitals in scope are looked in, so the answer cannot reveal another hospital's staff.
+func (s *Server) staffByNumber(ctx context.Context, scope app.Scope, hospitalID int64, no, field string, fe app.FieldErrors) (int64, error) {
 	no = strings.TrimSpace(no)
-	if no == "" || hospitalID == 0 {
+	if no == "" || hospitalID == 0 || !scope.Allows(hospitalID) {
 		return 0, nil
 	}
 	x, err := s.st.StaffByEmployeeNo(ctx, hospitalID, no)
@@ -196,7 +197,7 @@ func (s *Server) complaintCreate(w http.ResponseWriter, r *http.Request) {
 		ContactPhone: form.Get("contact_phone"), ContactEmail: form.Get("contact_email"),
 		PreferredLanguage: form.Get("preferred_language"), MOHRef: form.Get("moh_ref"), CHIRef: form.Get("chi_ref")}
 	var err error
-	if in.StaffInvolvedID, err = s.staffByNumber(r.Context(), in.HospitalID, form.Get("staff_involved"), "staff_involved", fe); err != nil {
+	if in.StaffInvolvedID, err = s.staffByNumber(r.Context(), principal(r).Scope, in.HospitalID, form.Get("staff_involved"), "staff_involved", fe); err != nil {
 		s.fail(w, r, err)
 		return
 	}
@@ -330,7 +331,7 @@ func (s *Server) complaintAssign(w http.ResponseWriter, r *http.Request) {
 	s.complaintAction(w, r, "complaint.flash_assigned", func(form url.Values, rec views.ComplaintRecord) error {
 		fe := app.FieldErrors{}
 		dep := int64Field(form, "department", fe)
-		staffID, err := s.staffByNumber(r.Context(), rec.C.HospitalID, form.Get("assignee"), "assignee", fe)
+		staffID, err := s.staffByNumber(r.Context(), principal(r).Scope, rec.C.HospitalID, form.Get("assignee"), "assignee", fe)
 		if err != nil {
 			return err
 		}

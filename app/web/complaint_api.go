@@ -168,7 +168,7 @@ func (s *Server) apiComplaintCreate(w http.ResponseWriter, r *http.Request) {
 			fe.Add("department", "err.department_unknown")
 		}
 	}
-	staffID, err := s.staffByNumber(ctx, hospitalID, in.StaffInvolved, "staff_involved", fe)
+	staffID, err := s.staffByNumber(ctx, principal(r).Scope, hospitalID, in.StaffInvolved, "staff_involved", fe)
 	if err != nil {
 		s.jsonError(w, r, err)
 		return
@@ -315,7 +315,7 @@ func (s *Server) apiComplaintMove(w http.ResponseWriter, r *http.Request) {
 // apiPublicComplaint is the public form as JSON (no sign-in, rate limited per IP):
 // 201 {"tracking_code"}.
 func (s *Server) apiPublicComplaint(w http.ResponseWriter, r *http.Request) {
-	if !s.limiter.Allow(clientIP(r)) {
+	if !s.publicLimiter.Allow(clientIP(r)) {
 		s.jsonError(w, r, &app.Error{Code: app.ERateLimited, Message: "err.rate_limited"})
 		return
 	}
@@ -346,7 +346,7 @@ func (s *Server) apiPublicComplaint(w http.ResponseWriter, r *http.Request) {
 // apiTrack answers a tracking code with the status and public updates; unknown and
 // malformed codes get the same 404. Rate limited per IP.
 func (s *Server) apiTrack(w http.ResponseWriter, r *http.Request) {
-	if !s.limiter.Allow(clientIP(r)) {
+	if !s.publicLimiter.Allow(clientIP(r)) {
 		s.jsonError(w, r, &app.Error{Code: app.ERateLimited, Message: "err.rate_limited"})
 		return
 	}

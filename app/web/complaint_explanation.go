@@ -62,7 +62,7 @@ func (s *Server) explanationAction(w http.ResponseWriter, r *http.Request, flash
 func (s *Server) explanationRequest(w http.ResponseWriter, r *http.Request) {
 	s.explanationAction(w, r, "flash.explanation_sent", false, func(form url.Values, c app.Complaint) error {
 		fe := app.FieldErrors{}
-		staffID, err := s.staffByNumber(r.Context(), c.HospitalID, form.Get("staff"), "staff", fe)
+		staffID, err := s.staffByNumber(r.Context(), principal(r).Scope, c.HospitalID, form.Get("staff"), "staff", fe)
 		if err != nil {
 			return err
 		}

@@ -104,7 +104,7 @@ func (s *Server) publicComplaintSubmit(w http.ResponseWriter, r *http.Request) {
 	in := publicForm(form)
 	name := hospitalName(hs, in.Hospital, f.Lang)
 	form.Del("website")
-	if !s.limiter.Allow(clientIP(r)) {
+	if !s.publicLimiter.Allow(clientIP(r)) {
 		s.render(w, r, http.StatusTooManyRequests, views.PublicComplaintForm(f, views.Form{Values: form}, hs, name, "err.rate_limited"))
 		return
 	}
@@ -141,7 +141,7 @@ func (s *Server) trackPage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	f.Path = "/track" // the language switch must not carry the code into a page that differs by it
-	if !s.limiter.Allow(clientIP(r)) {
+	if !s.publicLimiter.Allow(clientIP(r)) {
 		s.render(w, r, http.StatusTooManyRequests, views.TrackPage(f, nil, false, "err.rate_limited"))
 		return
 	}

@@ -86,11 +86,11 @@ func parseComplaintSearch(r *http.Request, loc *time.Location, tree []app.Catego
 			fl.Extra.Set("category", q.Get("category"))
 		}
 	}
-	if t, err := time.ParseInLocation(time.DateOnly, q.Get("from"), loc); err == nil {
+	if t, err := time.ParseInLocation(time.DateOnly, q.Get("from"), loc); err == nil && plausibleYear(t) {
 		cq.From = t
 		fl.Extra.Set("from", q.Get("from"))
 	}
-	if t, err := time.ParseInLocation(time.DateOnly, q.Get("to"), loc); err == nil {
+	if t, err := time.ParseInLocation(time.DateOnly, q.Get("to"), loc); err == nil && plausibleYear(t) {
 		cq.To = t.AddDate(0, 0, 1)
 		fl.Extra.Set("to", q.Get("to"))
 	}
@@ -305,3 +305,7 @@ forward:
 	w.end = pos
 	return w, nil
 }
+
+// plausibleYear keeps date filters within what the index can represent (and people mean):
+// a date outside 1900–2200 is ignored like any unreadable one.
+func plausibleYear(t time.Time) bool { return t.Year() >= 1900 && t.Year() <= 2200 }

@@ -59,10 +59,13 @@ type Server struct {
 	compl    *complaints.Service
 	log      *slog.Logger
 	sessions *scs.SessionManager
-	limiter  *ipLimiter
-	mux      *http.ServeMux
-	routes   []Route
-	handler  http.Handler
+	limiter  *ipLimiter // sign-in, API tokens and reset links
+	// publicLimiter guards the patients' pages (complaint form, tracking) apart from
+	// sign-in, so patients checking codes can never lock staff out.
+	publicLimiter *ipLimiter
+	mux           *http.ServeMux
+	routes        []Route
+	handler       http.Handler
 }
 
 // Access says who may call a route.
@@ -95,7 +98,8 @@ func New(cfg Config) *Server {
 	sm.Cookie.Secure = cfg.SecureCookies
 	sm.Cookie.Path = "/"
 	s := &Server{cfg: cfg, st: cfg.Store, accounts: cfg.Accounts, orgs: cfg.Orgs, compl: cfg.Complaints, log: cfg.Log,
-		sessions: sm, limiter: newIPLimiter(cfg.LoginRate, cfg.LoginBurst), mux: http.NewServeMux()}
+		sessions: sm, limiter: newIPLimiter(cfg.LoginRate, cfg.LoginBurst),
+		publicLimiter: newIPLimiter(cfg.LoginRate, cfg.LoginBurst), mux: http.NewServeMux()}
 	s.registerRoutes()
 	s.handler = s.middleware(s.mux)
 	return s
