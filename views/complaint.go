@@ -157,7 +157,7 @@ func languageOptions() []Option { return []Option{{"ar", "العربية"}, {"en
 // ComplaintFields are the staff intake form's fields; their names are the service's
 // field names, so each error lands beside its field. sources are the active sources from
 // the taxonomy service (the service checks that the one chosen suits the type).
-func ComplaintFields(f Frame, ds []app.Department, sources []app.Source) []Field {
+func ComplaintFields(f Frame, ds []app.Department, sources []app.Source, categories []app.CategoryNode) []Field {
 	var sev, pri, src []Option
 	for _, s := range app.Severities {
 		sev = append(sev, Option{string(s), f.T("complaint.severity." + string(s))})
@@ -178,6 +178,8 @@ func ComplaintFields(f Frame, ds []app.Department, sources []app.Source) []Field
 		{Name: "severity", Label: "complaint.field.severity", Kind: "select", Required: true, Options: sev},
 		{Name: "priority", Label: "complaint.field.priority", Kind: "select", Required: true, Options: pri},
 		{Name: "source", Label: "complaint.field.source", Kind: "select", Required: true, Options: src},
+		{Name: "category", Label: "complaint.field.category", Kind: "select", Options: CategoryOptions(f, categories),
+			Help: "complaint.help.category"},
 		{Name: "title", Label: "complaint.field.title", Help: "complaint.help.title"},
 		{Name: "description", Label: "complaint.field.description", Kind: "textarea", Required: true},
 		{Name: "contact_name", Label: "complaint.field.contact_name"},
@@ -190,10 +192,10 @@ func ComplaintFields(f Frame, ds []app.Department, sources []app.Source) []Field
 }
 
 // ComplaintForm is the staff intake form.
-func ComplaintForm(f Frame, form Form, ds []app.Department, sources []app.Source) g.Node {
+func ComplaintForm(f Frame, form Form, ds []app.Department, sources []app.Source, categories []app.CategoryNode) g.Node {
 	title := f.T("complaint.new")
 	return Page(f, title, pageHeader(title),
-		h.Section(h.Class("card"), FormView(f, "/complaints", "complaint.submit", form, ComplaintFields(f, ds, sources))))
+		h.Section(h.Class("card"), FormView(f, "/complaints", "complaint.submit", form, ComplaintFields(f, ds, sources, categories))))
 }
 
 // ComplaintRecord is everything the complaint page shows.
@@ -211,6 +213,7 @@ type ComplaintRecord struct {
 	Note          Form
 	Conflict      string            // catalog key of a refused move, shown at the top
 	Refs          map[string]string // external references by authority ("moh", "chi")
+	Category      []app.Category    // the classification's path, domain first (empty when unclassified)
 	Main          []g.Node          // further sections under the details (attachments, duplicates, explanations)
 	Side          []g.Node          // further cards beside them
 }
@@ -281,6 +284,7 @@ func complaintDetails(f Frame, p ComplaintRecord) g.Node {
 			row("complaint.field.severity", severityBadge(f, c.Severity)),
 			row("complaint.field.priority", g.Text(f.T("complaint.priority."+string(c.Priority)))),
 			row("complaint.field.source", g.Text(sourceLabel(f, p.Source, c.SourceCode))),
+			g.If(len(p.Category) > 0, row("complaint.field.category", g.Text(app.CategoryPathName(f.Lang, p.Category)))),
 			row("field.mrn", code(p.PatientMRN)),
 			row("complaint.field.encounter_id", code(c.EncounterID)),
 			g.If(p.Refs["moh"] != "", row("complaint.field.moh_ref", code(p.Refs["moh"]))),
@@ -435,4 +439,23 @@ func timelineText(f Frame, e app.TimelineEntry) string {
 		return text
 	}
 	return e.Kind
+}
+
+// CategoryOptions lists taxonomy nodes depth first in the reader's language, indented by
+// level (the Domain › Category › Subcategory › Classification path reads top to bottom).
+func CategoryOptions(f Frame, nodes []app.CategoryNode) []Option {
+	var opts []Option
+	var walk func(nodes []app.CategoryNode, depth int)
+	walk = func(nodes []app.CategoryNode, depth int) {
+		for _, n := range nodes {
+			label := strings.Repeat("\u00a0\u00a0\u00a0", depth) + app.Name(f.Lang, n.NameEN, n.NameAR)
+			if n.HospitalID != 0 {
+				label += " · " + f.HospitalCode(n.HospitalID)
+			}
+			opts = append(opts, Option{id64(n.ID), label})
+			walk(n.Children, depth+1)
+		}
+	}
+	walk(nodes, 0)
+	return opts
 }

@@ -2,9 +2,11 @@ package views
 
 // complaintMessages are the strings of complaints: intake, workflow, SLA, tracking.
 var complaintMessages = map[string]message{
-	"complaint.filter.sort": {"Order", "الترتيب"},
-	"complaint.sort.newest": {"Newest first", "الأحدث أولاً"},
-	"complaint.sort.oldest": {"Oldest first", "الأقدم أولاً"},
+	"complaint.field.category": {"Classification (SHCT)", "التصنيف (SHCT)"},
+	"complaint.help.category":  {"The most specific level that fits: domain, category, subcategory or classification.", "أدق مستوى مناسب: المجال أو الفئة أو الفئة الفرعية أو التصنيف."},
+	"complaint.filter.sort":    {"Order", "الترتيب"},
+	"complaint.sort.newest":    {"Newest first", "الأحدث أولاً"},
+	"complaint.sort.oldest":    {"Oldest first", "الأقدم أولاً"},
 	// Navigation (the entries themselves live in layout.go)
 	"nav.group.complaints": {"Complaints", "الشكاوى"},
 	"nav.complaints":       {"All complaints", "كل الشكاوى"},

@@ -151,7 +151,7 @@ func (s *Server) complaintNew(w http.ResponseWriter, r *http.Request) {
 		v.Set("hospital", idString(fr.Hospitals[0].ID))
 	}
 	_, ds := s.departmentsByID(r)
-	s.render(w, r, http.StatusOK, views.ComplaintForm(fr, views.Form{Values: v}, ds, s.complaintSources(r)))
+	s.render(w, r, http.StatusOK, views.ComplaintForm(fr, views.Form{Values: v}, ds, s.complaintSources(r), s.complaintCategories(r)))
 }
 
 // complaintSources are the active sources the intake form offers, from the taxonomy
@@ -163,6 +163,16 @@ func (s *Server) complaintSources(r *http.Request) []app.Source {
 		s.log.Error("load complaint sources", "request_id", requestID(r), "err", err)
 	}
 	return src
+}
+
+// complaintCategories is the active taxonomy the user may pick from (system-wide nodes and
+// their hospitals' own).
+func (s *Server) complaintCategories(r *http.Request) []app.CategoryNode {
+	tree, err := taxonomy.New(s.st).Tree(r.Context(), principal(r))
+	if err != nil {
+		s.log.Error("load complaint categories", "request_id", requestID(r), "err", err)
+	}
+	return app.ActiveOnly(tree)
 }
 
 // staffByNumber resolves an optional employee number in a hospital, adding a field error
@@ -192,7 +202,8 @@ func (s *Server) complaintCreate(w http.ResponseWriter, r *http.Request) {
 	fe := app.FieldErrors{}
 	in := complaints.Input{Type: app.ComplaintType(form.Get("type")), HospitalID: int64Field(form, "hospital", fe),
 		DepartmentID: int64Field(form, "department", fe), PatientMRN: form.Get("patient_mrn"), EncounterID: form.Get("encounter_id"),
-		Severity: app.Severity(form.Get("severity")), Priority: app.Priority(form.Get("priority")), SourceCode: form.Get("source"),
+		CategoryID: int64Field(form, "category", fe),
+		Severity:   app.Severity(form.Get("severity")), Priority: app.Priority(form.Get("priority")), SourceCode: form.Get("source"),
 		Title: form.Get("title"), Description: form.Get("description"), ContactName: form.Get("contact_name"),
 		ContactPhone: form.Get("contact_phone"), ContactEmail: form.Get("contact_email"),
 		PreferredLanguage: form.Get("preferred_language"), MOHRef: form.Get("moh_ref"), CHIRef: form.Get("chi_ref")}
@@ -207,7 +218,7 @@ func (s *Server) complaintCreate(w http.ResponseWriter, r *http.Request) {
 	case formError(err):
 		_, ds := s.departmentsByID(r)
 		s.render(w, r, http.StatusUnprocessableEntity, views.ComplaintForm(s.frame(r), views.Form{Values: form, Errors: app.Fields(err)},
-			ds, s.complaintSources(r)))
+			ds, s.complaintSources(r), s.complaintCategories(r)))
 	case err != nil:
 		s.fail(w, r, err)
 	default:
@@ -257,6 +268,11 @@ func (s *Server) complaintRecord(r *http.Request, id int64) (views.ComplaintReco
 	if c.PatientID != 0 && by.Can(app.PermPatientView) {
 		if ps, err := s.orgs.Patients(ctx, by, []int64{c.PatientID}); err == nil {
 			rec.PatientMRN = ps[c.PatientID].MRN
+		}
+	}
+	if c.CategoryID != 0 {
+		if rec.Category, err = taxonomy.New(s.st).Path(ctx, by, c.CategoryID); err != nil && app.ErrorCode(err) != app.ENotFound {
+			return views.ComplaintRecord{}, err
 		}
 	}
 	if rec.Refs, err = s.st.ComplaintRefs(ctx, c.ID); err != nil {

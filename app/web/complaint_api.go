@@ -31,6 +31,7 @@ type (
 		EncounterID       string `json:"encounter_id"`
 		PatientMRN        string `json:"patient_mrn"`
 		StaffInvolved     string `json:"staff_involved"` // employee number
+		CategoryID        int64  `json:"category_id"`    // a taxonomy node (GET /api/v1/taxonomy)
 		MOHRef            string `json:"moh_ref"`
 		CHIRef            string `json:"chi_ref"`
 	}
@@ -177,7 +178,8 @@ func (s *Server) apiComplaintCreate(w http.ResponseWriter, r *http.Request) {
 	err = submit(fe, func() (err error) {
 		c, err = s.compl.Create(ctx, by, complaints.Input{Type: app.ComplaintType(in.Type), HospitalID: hospitalID,
 			DepartmentID: departmentID, StaffInvolvedID: staffID, PatientMRN: in.PatientMRN, EncounterID: in.EncounterID,
-			Severity: app.Severity(in.Severity), Priority: app.Priority(in.Priority), SourceCode: in.Source, Title: in.Title,
+			CategoryID: in.CategoryID,
+			Severity:   app.Severity(in.Severity), Priority: app.Priority(in.Priority), SourceCode: in.Source, Title: in.Title,
 			Description: in.Description, ContactName: in.ContactName, ContactPhone: in.ContactPhone, ContactEmail: in.ContactEmail,
 			PreferredLanguage: in.PreferredLanguage, MOHRef: in.MOHRef, CHIRef: in.CHIRef})
 		return err

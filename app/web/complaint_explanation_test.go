@@ -75,3 +75,29 @@ func TestComplaintListSortIsKeptInTheURL(t *testing.T) {
 		t.Fatal("the chosen order is not shown in the filter")
 	}
 }
+
+func TestIntakeTakesATaxonomyCategory(t *testing.T) {
+	e := newEnv(t)
+	tree, err := e.a.Taxonomy.Tree(t.Context(), app.System)
+	if err != nil || len(tree) == 0 || len(tree[0].Children) == 0 {
+		t.Fatalf("default taxonomy: %v %v", len(tree), err)
+	}
+	node := tree[0].Children[0]
+	c := e.login(app.RoleHospitalAdmin)
+	if page := e.get(c, "/complaints/new"); !strings.Contains(page.body, `name="category"`) || !strings.Contains(page.body, node.NameEN) {
+		t.Fatal("the intake form offers no categories")
+	}
+	form := complaintForm(e.hospA)
+	form.Set("category", fmt.Sprint(node.ID))
+	x := e.createByPage(c, form)
+	if x.CategoryID != node.ID {
+		t.Fatalf("category %d, want %d", x.CategoryID, node.ID)
+	}
+	if page := e.get(c, fmt.Sprintf("/complaints/%d", x.ID)); !strings.Contains(page.body, tree[0].NameEN+" › "+node.NameEN) {
+		t.Fatal("the record page does not show the classification path")
+	}
+	form.Set("category", "999999")
+	if r := e.post(c, "/complaints", form); r.status != 422 || !strings.Contains(r.body, `id="f-category-error"`) {
+		t.Fatalf("unknown category: %d", r.status)
+	}
+}
