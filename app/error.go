@@ -15,6 +15,7 @@ const (
 	EUnauthorized = "unauthorized"
 	ELocked       = "locked"
 	ERateLimited  = "rate_limited"
+	ETooLarge     = "too_large"
 	EInternal     = "internal"
 )
 

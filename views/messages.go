@@ -286,6 +286,7 @@ var coreMessages = map[string]message{
 	"err.role_not_allowed":            {"You cannot grant this role.", "لا يمكنك منح هذا الدور."},
 	"err.section_not_in_department":   {"The section belongs to another department.", "الوحدة تتبع قسماً آخر."},
 	"err.time_zone_invalid":           {"Enter an IANA time zone such as Asia/Riyadh.", "أدخل منطقة زمنية مثل Asia/Riyadh."},
+	"err.too_large":                   {"The request is too large.", "الطلب كبير جداً."},
 	"err.too_long":                    {"This is too long.", "النص طويل جداً."},
 	"err.unauthorized":                {"Sign in first.", "سجّل الدخول أولاً."},
 }

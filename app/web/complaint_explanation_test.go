@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"fmt"
+	"net/http"
 	"net/url"
 	"strings"
 	"testing"
@@ -99,5 +100,15 @@ func TestIntakeTakesATaxonomyCategory(t *testing.T) {
 	form.Set("category", "999999")
 	if r := e.post(c, "/complaints", form); r.status != 422 || !strings.Contains(r.body, `id="f-category-error"`) {
 		t.Fatalf("unknown category: %d", r.status)
+	}
+}
+
+func TestOversizedJSONIs413(t *testing.T) {
+	e := newEnv(t)
+	body := `{"description":"` + strings.Repeat("x", 2<<20) + `"}`
+	r := e.do(e.client(), "POST", "/api/v1/complaints", strings.NewReader(body), http.Header{
+		"Content-Type": {"application/json"}, "Authorization": {"Bearer " + e.token(app.RoleHospitalAdmin)}})
+	if r.status != http.StatusRequestEntityTooLarge || !strings.Contains(r.body, `"code":"too_large"`) {
+		t.Fatalf("%d %.200s", r.status, r.body)
 	}
 }

@@ -3,6 +3,7 @@ package web
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -106,6 +107,8 @@ func statusOf(err error) int {
 		return http.StatusLocked
 	case app.ERateLimited:
 		return http.StatusTooManyRequests
+	case app.ETooLarge:
+		return http.StatusRequestEntityTooLarge
 	}
 	return http.StatusInternalServerError
 }
@@ -172,6 +175,9 @@ func decodeJSON(w http.ResponseWriter, r *http.Request, v any) error {
 	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, 1<<20))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
+		if _, tooBig := errors.AsType[*http.MaxBytesError](err); tooBig {
+			return &app.Error{Code: app.ETooLarge, Message: "err.too_large"}
+		}
 		return &app.Error{Code: app.EInvalid, Message: "err.invalid_json"}
 	}
 	if dec.More() {
