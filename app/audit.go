@@ -52,3 +52,19 @@ type Audit struct {
 	HospitalID int64
 	Summary    any // marshalled to JSON
 }
+
+// SavedAction is the audit action of a create or an update of entity ("department.create").
+func SavedAction(entity string, created bool) string {
+	if created {
+		return entity + ".create"
+	}
+	return entity + ".update"
+}
+
+// SavedSummary is the audit summary of a save: the record before (omitted on create) and after.
+func SavedSummary(created bool, before, after any) map[string]any {
+	if created {
+		return map[string]any{"after": after}
+	}
+	return map[string]any{"before": before, "after": after}
+}

@@ -62,8 +62,8 @@ func (s *Service) SaveDepartment(ctx context.Context, by app.Principal, d app.De
 		if err := tx.SaveDepartment(ctx, &d); err != nil {
 			return err
 		}
-		return tx.Audit(ctx, app.Audit{Action: action("department", created), Entity: "department", EntityID: itoa(d.ID),
-			HospitalID: d.HospitalID, Summary: change(created, before, d)})
+		return tx.Audit(ctx, app.Audit{Action: app.SavedAction("department", created), Entity: "department", EntityID: itoa(d.ID),
+			HospitalID: d.HospitalID, Summary: app.SavedSummary(created, before, d)})
 	})
 	return d, err
 }
@@ -117,8 +117,8 @@ func (s *Service) SaveSection(ctx context.Context, by app.Principal, x app.Secti
 		if err := tx.SaveSection(ctx, &x); err != nil {
 			return err
 		}
-		return tx.Audit(ctx, app.Audit{Action: action("section", created), Entity: "section", EntityID: itoa(x.ID),
-			HospitalID: x.HospitalID, Summary: change(created, before, x)})
+		return tx.Audit(ctx, app.Audit{Action: app.SavedAction("section", created), Entity: "section", EntityID: itoa(x.ID),
+			HospitalID: x.HospitalID, Summary: app.SavedSummary(created, before, x)})
 	})
 	return x, err
 }

@@ -187,6 +187,6 @@ func savePatient(ctx context.Context, tx *store.Tx, p *app.Patient, before app.P
 	if err := tx.Emit(ctx, app.EventPatientSaved, p.HospitalID, map[string]int64{"id": p.ID}); err != nil {
 		return err
 	}
-	return tx.Audit(ctx, app.Audit{Action: action("patient", created), Entity: "patient", EntityID: itoa(p.ID),
-		HospitalID: p.HospitalID, Summary: change(created, patientAudit(before), patientAudit(*p))})
+	return tx.Audit(ctx, app.Audit{Action: app.SavedAction("patient", created), Entity: "patient", EntityID: itoa(p.ID),
+		HospitalID: p.HospitalID, Summary: app.SavedSummary(created, patientAudit(before), patientAudit(*p))})
 }

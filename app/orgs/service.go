@@ -128,25 +128,10 @@ func (s *Service) SaveHospital(ctx context.Context, by app.Principal, h app.Hosp
 		if err := tx.SaveHospital(ctx, &h); err != nil {
 			return err
 		}
-		return tx.Audit(ctx, app.Audit{Action: action("hospital", created), Entity: "hospital", EntityID: itoa(h.ID),
-			HospitalID: h.ID, Summary: change(created, before, h)})
+		return tx.Audit(ctx, app.Audit{Action: app.SavedAction("hospital", created), Entity: "hospital", EntityID: itoa(h.ID),
+			HospitalID: h.ID, Summary: app.SavedSummary(created, before, h)})
 	})
 	return h, err
-}
-
-// change is the audit summary of an edit: the record before (omitted on create) and after.
-func change(created bool, before, after any) map[string]any {
-	if created {
-		return map[string]any{"after": after}
-	}
-	return map[string]any{"before": before, "after": after}
-}
-
-func action(entity string, created bool) string {
-	if created {
-		return entity + ".create"
-	}
-	return entity + ".update"
 }
 
 func itoa(id int64) string { return strconv.FormatInt(id, 10) }

@@ -133,6 +133,6 @@ func saveStaff(ctx context.Context, tx *store.Tx, x *app.Staff, before app.Staff
 	if err := tx.Emit(ctx, app.EventStaffSaved, x.HospitalID, map[string]int64{"id": x.ID}); err != nil {
 		return err
 	}
-	return tx.Audit(ctx, app.Audit{Action: action("staff", created), Entity: "staff", EntityID: itoa(x.ID),
-		HospitalID: x.HospitalID, Summary: change(created, before, *x)})
+	return tx.Audit(ctx, app.Audit{Action: app.SavedAction("staff", created), Entity: "staff", EntityID: itoa(x.ID),
+		HospitalID: x.HospitalID, Summary: app.SavedSummary(created, before, *x)})
 }

@@ -202,8 +202,8 @@ func (s *Service) SaveRule(ctx context.Context, by app.Principal, r store.SLARul
 		if err := tx.SaveSLARule(ctx, &r); err != nil {
 			return err
 		}
-		return tx.Audit(ctx, app.Audit{Action: action("sla_rule", created), Entity: "sla_rule", EntityID: itoa(r.ID),
-			HospitalID: r.HospitalID, Summary: change(created, before, r)})
+		return tx.Audit(ctx, app.Audit{Action: app.SavedAction("sla_rule", created), Entity: "sla_rule", EntityID: itoa(r.ID),
+			HospitalID: r.HospitalID, Summary: app.SavedSummary(created, before, r)})
 	})
 	if err == nil {
 		s.Invalidate()
@@ -493,21 +493,6 @@ func required(fe app.FieldErrors, field, v string, maxLen int) string {
 		fe.Add(field, "err.too_long")
 	}
 	return v
-}
-
-// change is the audit summary of an edit: the record before (omitted on create) and after.
-func change(created bool, before, after any) map[string]any {
-	if created {
-		return map[string]any{"after": after}
-	}
-	return map[string]any{"before": before, "after": after}
-}
-
-func action(entity string, created bool) string {
-	if created {
-		return entity + ".create"
-	}
-	return entity + ".update"
 }
 
 func itoa(id int64) string { return strconv.FormatInt(id, 10) }

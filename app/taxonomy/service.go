@@ -138,8 +138,8 @@ func (s *Service) SaveCategory(ctx context.Context, by app.Principal, c app.Cate
 		if err := tx.SaveCategory(ctx, &c); err != nil {
 			return err
 		}
-		return tx.Audit(ctx, app.Audit{Action: action("taxonomy", created), Entity: "taxonomy", EntityID: itoa(c.ID),
-			HospitalID: c.HospitalID, Summary: change(created, before, c)})
+		return tx.Audit(ctx, app.Audit{Action: app.SavedAction("taxonomy", created), Entity: "taxonomy", EntityID: itoa(c.ID),
+			HospitalID: c.HospitalID, Summary: app.SavedSummary(created, before, c)})
 	})
 	return c, err
 }
@@ -264,8 +264,8 @@ func (s *Service) SaveSource(ctx context.Context, by app.Principal, x app.Source
 		if err := tx.SaveSource(ctx, &x); err != nil {
 			return err
 		}
-		return tx.Audit(ctx, app.Audit{Action: action("source", created), Entity: "source", EntityID: itoa(x.ID),
-			Summary: change(created, before, x)})
+		return tx.Audit(ctx, app.Audit{Action: app.SavedAction("source", created), Entity: "source", EntityID: itoa(x.ID),
+			Summary: app.SavedSummary(created, before, x)})
 	})
 	return x, err
 }
@@ -305,21 +305,6 @@ func sortOrder(fe app.FieldErrors, n int) {
 	if n < 0 || n > 1_000_000 {
 		fe.Add("sort_order", "err.number_invalid")
 	}
-}
-
-// change is the audit summary of an edit: the record before (omitted on create) and after.
-func change(created bool, before, after any) map[string]any {
-	if created {
-		return map[string]any{"after": after}
-	}
-	return map[string]any{"before": before, "after": after}
-}
-
-func action(entity string, created bool) string {
-	if created {
-		return entity + ".create"
-	}
-	return entity + ".update"
 }
 
 func itoa(id int64) string { return strconv.FormatInt(id, 10) }
