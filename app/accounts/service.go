@@ -13,6 +13,7 @@ import (
 	"net/mail"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"px360/app"
@@ -25,6 +26,7 @@ type Service struct {
 	tokenKey []byte
 	now      func() time.Time
 	hashing  chan struct{} // bounds concurrent argon2id work (19 MiB each)
+	active   activeCache   // recently checked signed-in users
 
 	MaxFailures int           // failed sign-ins before a lockout
 	LockFor     time.Duration // how long a lockout lasts
@@ -219,6 +221,7 @@ func (s *Service) manageable(ctx context.Context, by app.Principal, id string) (
 // UpdateUser edits a user's profile, role, hospitals and active flag. Deactivating or
 // changing the role signs the user out everywhere.
 func (s *Service) UpdateUser(ctx context.Context, by app.Principal, id string, in UserInput) (*app.User, error) {
+	defer s.active.forget(id)
 	if !by.Can(app.PermUserManage) {
 		return nil, app.ErrForbidden
 	}
@@ -264,6 +267,7 @@ func (s *Service) ListUsers(ctx context.Context, by app.Principal, q store.UserQ
 
 // SetPassword sets a user's password (CLI and admins) and signs them out everywhere.
 func (s *Service) SetPassword(ctx context.Context, by app.Principal, id, pw string) error {
+	defer s.active.forget(id)
 	if !by.Can(app.PermUserManage) && by.UserID != id {
 		return app.ErrForbidden
 	}
@@ -303,6 +307,7 @@ func (s *Service) Disable(ctx context.Context, by app.Principal, id string) erro
 
 // SetLanguage stores the user's UI language.
 func (s *Service) SetLanguage(ctx context.Context, by app.Principal, lang string) error {
+	defer s.active.forget(by.UserID)
 	if !app.ValidLanguage(lang) {
 		return app.Errorf(app.EInvalid, "err.choose_option")
 	}
@@ -317,6 +322,7 @@ func (s *Service) SetLanguage(ctx context.Context, by app.Principal, lang string
 
 // SetShowHijri stores whether the user sees Umm al-Qura dates beside Gregorian ones.
 func (s *Service) SetShowHijri(ctx context.Context, by app.Principal, show bool) error {
+	defer s.active.forget(by.UserID)
 	return s.st.InTx(ctx, by, func(tx *store.Tx) error {
 		if err := tx.SetUserHijri(ctx, by.UserID, show); err != nil {
 			return err
@@ -376,6 +382,7 @@ func (s *Service) ResetPassword(ctx context.Context, token, pw, ip string) error
 		if err != nil {
 			return &app.Error{Code: app.ENotFound, Message: "err.reset_link_invalid"}
 		}
+		defer s.active.forget(userID)
 		if err := tx.SetPasswordHash(ctx, userID, hash); err != nil {
 			return err
 		}
@@ -458,6 +465,7 @@ func (s *Service) SignedOut(ctx context.Context, by app.Principal) {
 // SignOutOthers ends every other session of the user: it bumps the session version and
 // returns the new one, which the caller writes into the current session.
 func (s *Service) SignOutOthers(ctx context.Context, by app.Principal) (int64, error) {
+	defer s.active.forget(by.UserID)
 	var v int64
 	err := s.st.InTx(ctx, by, func(tx *store.Tx) error {
 		var err error
@@ -472,6 +480,7 @@ func (s *Service) SignOutOthers(ctx context.Context, by app.Principal) (int64, e
 // ChangePassword changes the signed-in user's password after checking the current one,
 // and returns the new session version (other sessions end).
 func (s *Service) ChangePassword(ctx context.Context, by app.Principal, current, next string) (int64, error) {
+	defer s.active.forget(by.UserID)
 	u, hash, err := s.st.UserByEmail(ctx, by.Email)
 	if err != nil {
 		return 0, err
@@ -495,6 +504,9 @@ func (s *Service) ChangePassword(ctx context.Context, by app.Principal, current,
 
 // Active returns the user if the account is active and its session version matches.
 func (s *Service) Active(ctx context.Context, id string, sessionVersion int64) (*app.User, error) {
+	if u, ok := s.active.get(id, sessionVersion, s.now()); ok {
+		return u, nil
+	}
 	u, err := s.st.UserByID(ctx, id)
 	if err != nil {
 		return nil, err
@@ -502,5 +514,52 @@ func (s *Service) Active(ctx context.Context, id string, sessionVersion int64) (
 	if !u.Active || u.SessionVersion != sessionVersion {
 		return nil, app.ErrNotFound
 	}
+	s.active.put(u, s.now())
 	return u, nil
+}
+
+// activeCache remembers signed-in users checked in the last few seconds, so a page view
+// does not read the user and their assignments again. Every change this process makes to
+// a user forgets it at once; a change by another process (the CLI) is seen within
+// activeTTL.
+type activeCache struct {
+	mu sync.Mutex
+	m  map[string]activeEntry
+}
+
+type activeEntry struct {
+	u  app.User
+	at time.Time
+}
+
+const activeTTL = 5 * time.Second
+
+func (c *activeCache) get(id string, sessionVersion int64, now time.Time) (*app.User, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	e, ok := c.m[id]
+	if !ok || e.u.SessionVersion != sessionVersion || now.Sub(e.at) > activeTTL {
+		return nil, false
+	}
+	u := e.u // a copy: callers may not change the cached user
+	u.HospitalIDs, u.DepartmentIDs = slices.Clone(u.HospitalIDs), slices.Clone(u.DepartmentIDs)
+	return &u, true
+}
+
+func (c *activeCache) put(u *app.User, now time.Time) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.m == nil || len(c.m) > 10_000 {
+		c.m = map[string]activeEntry{}
+	}
+	cp := *u
+	cp.HospitalIDs, cp.DepartmentIDs = slices.Clone(u.HospitalIDs), slices.Clone(u.DepartmentIDs)
+	c.m[u.ID] = activeEntry{cp, now}
+}
+
+// forget drops a user whose account just changed.
+func (c *activeCache) forget(id string) {
+	c.mu.Lock()
+	delete(c.m, id)
+	c.mu.Unlock()
 }
