@@ -143,7 +143,7 @@ func (s *Service) validate(ctx context.Context, scope app.Scope, in *Input) (pat
 		in.Title = firstWords(in.Description, 12)
 	}
 	in.ContactName = text(fe, "contact_name", in.ContactName, 200, false)
-	in.ContactPhone = phone(fe, "contact_phone", in.ContactPhone)
+	in.ContactPhone = app.NormalizePhone(fe, "contact_phone", in.ContactPhone)
 	in.ContactEmail = strings.ToLower(text(fe, "contact_email", in.ContactEmail, 254, false))
 	if in.ContactEmail != "" {
 		if a, err := mail.ParseAddress(in.ContactEmail); err != nil || a.Address != in.ContactEmail {
@@ -169,33 +169,6 @@ func firstWords(s string, n int) string {
 		return strings.Join(words[:n], " ") + "…"
 	}
 	return strings.Join(words, " ")
-}
-
-// phone normalises a phone number to digits with an optional leading +.
-func phone(fe app.FieldErrors, field, v string) string {
-	v = strings.TrimSpace(v)
-	if v == "" {
-		return ""
-	}
-	var b strings.Builder
-	for i, r := range v {
-		switch {
-		case r >= '0' && r <= '9':
-			b.WriteRune(r)
-		case r >= '٠' && r <= '٩':
-			b.WriteRune('0' + (r - '٠'))
-		case r == '+' && i == 0:
-			b.WriteRune(r)
-		case r == ' ' || r == '-' || r == '(' || r == ')':
-		default:
-			fe.Add(field, "err.phone_invalid")
-			return v
-		}
-	}
-	if n := len(strings.TrimPrefix(b.String(), "+")); n < 7 || n > 15 {
-		fe.Add(field, "err.phone_invalid")
-	}
-	return b.String()
 }
 
 // clock builds the SLA clock of a complaint from its stored state.

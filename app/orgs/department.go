@@ -49,8 +49,8 @@ func (s *Service) SaveDepartment(ctx context.Context, by app.Principal, d app.De
 	s.hospitalIn(ctx, by, fe, d.HospitalID)
 	sameHospital(fe, before.HospitalID, d.HospitalID)
 	d.Code = code(fe, "code", d.Code)
-	d.NameEN = required(fe, "name_en", d.NameEN, 200)
-	d.NameAR = required(fe, "name_ar", d.NameAR, 200)
+	d.NameEN = app.RequiredText(fe, "name_en", d.NameEN, 200)
+	d.NameAR = app.RequiredText(fe, "name_ar", d.NameAR, 200)
 	if !slices.Contains(app.DepartmentCategories, d.Category) {
 		fe.Add("category", "err.choose_option")
 	}
@@ -107,8 +107,8 @@ func (s *Service) SaveSection(ctx context.Context, by app.Principal, x app.Secti
 	} else {
 		x.HospitalID = d.HospitalID
 	}
-	x.NameEN = required(fe, "name_en", x.NameEN, 200)
-	x.NameAR = required(fe, "name_ar", x.NameAR, 200)
+	x.NameEN = app.RequiredText(fe, "name_en", x.NameEN, 200)
+	x.NameAR = app.RequiredText(fe, "name_ar", x.NameAR, 200)
 	if err := fe.Err(); err != nil {
 		return x, err
 	}

@@ -5,7 +5,6 @@ import (
 	"encoding/csv"
 	"errors"
 	"io"
-	"strings"
 	"time"
 
 	"px360/app"
@@ -103,13 +102,7 @@ func export[T any](ctx context.Context, w io.Writer, header []string, q app.List
 			return n, err
 		}
 		for _, item := range p.Items {
-			rec := row(item)
-			for i, v := range rec { // a cell starting with = + - @ would run as a formula in a spreadsheet
-				if v != "" && strings.ContainsRune("=+-@", rune(v[0])) && !isPhone(v) {
-					rec[i] = "'" + v
-				}
-			}
-			if err := cw.Write(rec); err != nil {
+			if err := cw.Write(app.SpreadsheetSafe(row(item))); err != nil {
 				return n, err
 			}
 			n++
@@ -123,9 +116,4 @@ func export[T any](ctx context.Context, w io.Writer, header []string, q app.List
 		}
 		q.After = p.Next
 	}
-}
-
-// isPhone reports whether v is a normalised phone number (+ and digits), which is safe.
-func isPhone(v string) bool {
-	return len(v) > 1 && v[0] == '+' && strings.Trim(v[1:], "0123456789") == ""
 }

@@ -103,15 +103,15 @@ func MaskNationalID(nid string) string {
 func (s *Service) validatePatient(ctx context.Context, by app.Principal, p *app.Patient, now time.Time) app.FieldErrors {
 	fe := app.FieldErrors{}
 	s.hospitalIn(ctx, by, fe, p.HospitalID)
-	p.MRN = required(fe, "mrn", p.MRN, 32)
+	p.MRN = app.RequiredText(fe, "mrn", p.MRN, 32)
 	for _, r := range p.MRN {
 		if !(r >= 'A' && r <= 'Z' || r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r == '-') {
 			fe.Add("mrn", "err.mrn_chars")
 			break
 		}
 	}
-	p.NameEN = optional(fe, "name_en", p.NameEN, 200)
-	p.NameAR = optional(fe, "name_ar", p.NameAR, 200)
+	p.NameEN = app.OptionalText(fe, "name_en", p.NameEN, 200)
+	p.NameAR = app.OptionalText(fe, "name_ar", p.NameAR, 200)
 	if p.NameEN == "" && p.NameAR == "" {
 		fe.Add("name_en", "err.name_one_language")
 	}
@@ -120,8 +120,8 @@ func (s *Service) validatePatient(ctx context.Context, by app.Principal, p *app.
 		strings.Trim(p.NationalID, "0123456789") != "") {
 		fe.Add("national_id", "err.national_id_invalid")
 	}
-	p.Phone = phone(fe, "phone", p.Phone)
-	p.Email = strings.ToLower(optional(fe, "email", p.Email, 254))
+	p.Phone = app.NormalizePhone(fe, "phone", p.Phone)
+	p.Email = strings.ToLower(app.OptionalText(fe, "email", p.Email, 254))
 	if p.Email != "" {
 		if a, err := mail.ParseAddress(p.Email); err != nil || a.Address != p.Email {
 			fe.Add("email", "err.email_invalid")

@@ -9,7 +9,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"px360/app"
 	"px360/app/vault"
@@ -28,26 +27,8 @@ func New(st *store.Store, v *vault.Vault) *Service { return &Service{st: st, vau
 // nidPurpose binds national-ID ciphertexts and blind indexes to their field.
 const nidPurpose = "patient.national_id"
 
-func required(fe app.FieldErrors, field, v string, maxLen int) string {
-	v = strings.TrimSpace(v)
-	if v == "" {
-		fe.Add(field, "err.required")
-	} else if utf8.RuneCountInString(v) > maxLen {
-		fe.Add(field, "err.too_long")
-	}
-	return v
-}
-
-func optional(fe app.FieldErrors, field, v string, maxLen int) string {
-	v = strings.TrimSpace(v)
-	if utf8.RuneCountInString(v) > maxLen {
-		fe.Add(field, "err.too_long")
-	}
-	return v
-}
-
 func code(fe app.FieldErrors, field, v string) string {
-	v = strings.ToUpper(required(fe, field, v, 20))
+	v = strings.ToUpper(app.RequiredText(fe, field, v, 20))
 	for _, r := range v {
 		if !(r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-' || r == '_') {
 			fe.Add(field, "err.code_chars")
@@ -99,8 +80,8 @@ func (s *Service) SaveHospital(ctx context.Context, by app.Principal, h app.Hosp
 	}
 	fe := app.FieldErrors{}
 	h.Code = code(fe, "code", h.Code)
-	h.NameEN = required(fe, "name_en", h.NameEN, 200)
-	h.NameAR = required(fe, "name_ar", h.NameAR, 200)
+	h.NameEN = app.RequiredText(fe, "name_en", h.NameEN, 200)
+	h.NameAR = app.RequiredText(fe, "name_ar", h.NameAR, 200)
 	h.TimeZone = strings.TrimSpace(h.TimeZone)
 	if h.TimeZone == "" {
 		h.TimeZone = "Asia/Riyadh"

@@ -40,12 +40,12 @@ func (s *Service) StaffByIDs(ctx context.Context, by app.Principal, ids []int64)
 func (s *Service) validateStaff(ctx context.Context, by app.Principal, x *app.Staff) app.FieldErrors {
 	fe := app.FieldErrors{}
 	s.hospitalIn(ctx, by, fe, x.HospitalID)
-	x.EmployeeNo = required(fe, "employee_no", x.EmployeeNo, 40)
-	x.NameEN = required(fe, "name_en", x.NameEN, 200)
-	x.NameAR = optional(fe, "name_ar", x.NameAR, 200)
-	x.JobTitle = optional(fe, "job_title", x.JobTitle, 200)
-	x.Phone = phone(fe, "phone", x.Phone)
-	x.Email = strings.ToLower(optional(fe, "email", x.Email, 254))
+	x.EmployeeNo = app.RequiredText(fe, "employee_no", x.EmployeeNo, 40)
+	x.NameEN = app.RequiredText(fe, "name_en", x.NameEN, 200)
+	x.NameAR = app.OptionalText(fe, "name_ar", x.NameAR, 200)
+	x.JobTitle = app.OptionalText(fe, "job_title", x.JobTitle, 200)
+	x.Phone = app.NormalizePhone(fe, "phone", x.Phone)
+	x.Email = strings.ToLower(app.OptionalText(fe, "email", x.Email, 254))
 	if x.Email != "" {
 		if a, err := mail.ParseAddress(x.Email); err != nil || a.Address != x.Email {
 			fe.Add("email", "err.email_invalid")
@@ -70,34 +70,6 @@ func (s *Service) validateStaff(ctx context.Context, by app.Principal, x *app.St
 		}
 	}
 	return fe
-}
-
-// phone normalises a phone number to digits with an optional leading +.
-func phone(fe app.FieldErrors, field, v string) string {
-	v = strings.TrimSpace(v)
-	if v == "" {
-		return ""
-	}
-	var b strings.Builder
-	for i, r := range v {
-		switch {
-		case r >= '0' && r <= '9':
-			b.WriteRune(r)
-		case r >= '٠' && r <= '٩': // Arabic-Indic digits typed on an Arabic keyboard
-			b.WriteRune('0' + (r - '٠'))
-		case r == '+' && i == 0:
-			b.WriteRune(r)
-		case r == ' ' || r == '-' || r == '(' || r == ')':
-		default:
-			fe.Add(field, "err.phone_invalid")
-			return v
-		}
-	}
-	n := strings.TrimPrefix(b.String(), "+")
-	if len(n) < 7 || len(n) > 15 {
-		fe.Add(field, "err.phone_invalid")
-	}
-	return b.String()
 }
 
 // SaveStaff creates (ID 0) or edits a staff member.

@@ -421,8 +421,8 @@ func (s *Service) AddHolidays(ctx context.Context, by app.Principal, hospitalID 
 	if fromOK && toOK && (days < 1 || days > MaxHolidayDays) {
 		fe.Add("to", "err.sla_holiday_range")
 	}
-	nameEN := required(fe, "name_en", in.NameEN, 100)
-	nameAR := required(fe, "name_ar", in.NameAR, 100)
+	nameEN := app.RequiredText(fe, "name_en", in.NameEN, 100)
+	nameAR := app.RequiredText(fe, "name_ar", in.NameAR, 100)
 	if err := fe.Err(); err != nil {
 		return 0, err
 	}
@@ -483,16 +483,6 @@ func (s *Service) RemoveHoliday(ctx context.Context, by app.Principal, hospitalI
 		s.Invalidate()
 	}
 	return err
-}
-
-func required(fe app.FieldErrors, field, v string, maxLen int) string {
-	v = strings.TrimSpace(v)
-	if v == "" {
-		fe.Add(field, "err.required")
-	} else if utf8.RuneCountInString(v) > maxLen {
-		fe.Add(field, "err.too_long")
-	}
-	return v
 }
 
 func itoa(id int64) string { return strconv.FormatInt(id, 10) }

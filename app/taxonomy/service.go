@@ -9,7 +9,6 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
-	"unicode/utf8"
 
 	"px360/app"
 	"px360/store"
@@ -125,10 +124,10 @@ func (s *Service) SaveCategory(ctx context.Context, by app.Principal, c app.Cate
 		return c, err
 	}
 	c.Code = code(fe, "code", c.Code, strings.ToUpper)
-	c.NameEN = required(fe, "name_en", c.NameEN, 200)
-	c.NameAR = required(fe, "name_ar", c.NameAR, 200)
-	c.DescriptionEN = optional(fe, "description_en", c.DescriptionEN, 2000)
-	c.DescriptionAR = optional(fe, "description_ar", c.DescriptionAR, 2000)
+	c.NameEN = app.RequiredText(fe, "name_en", c.NameEN, 200)
+	c.NameAR = app.RequiredText(fe, "name_ar", c.NameAR, 200)
+	c.DescriptionEN = app.OptionalText(fe, "description_en", c.DescriptionEN, 2000)
+	c.DescriptionAR = app.OptionalText(fe, "description_ar", c.DescriptionAR, 2000)
 	sortOrder(fe, c.SortOrder)
 	if err := fe.Err(); err != nil {
 		return c, err
@@ -250,8 +249,8 @@ func (s *Service) SaveSource(ctx context.Context, by app.Principal, x app.Source
 	if before.System && x.Code != before.Code {
 		fe.Add("code", "err.taxonomy_source_code_fixed")
 	}
-	x.NameEN = required(fe, "name_en", x.NameEN, 200)
-	x.NameAR = required(fe, "name_ar", x.NameAR, 200)
+	x.NameEN = app.RequiredText(fe, "name_en", x.NameEN, 200)
+	x.NameAR = app.RequiredText(fe, "name_ar", x.NameAR, 200)
 	if !x.UsableFor.Valid() {
 		fe.Add("usable_for", "err.choose_option")
 	}
@@ -270,28 +269,10 @@ func (s *Service) SaveSource(ctx context.Context, by app.Principal, x app.Source
 	return x, err
 }
 
-func required(fe app.FieldErrors, field, v string, maxLen int) string {
-	v = strings.TrimSpace(v)
-	if v == "" {
-		fe.Add(field, "err.required")
-	} else if utf8.RuneCountInString(v) > maxLen {
-		fe.Add(field, "err.too_long")
-	}
-	return v
-}
-
-func optional(fe app.FieldErrors, field, v string, maxLen int) string {
-	v = strings.TrimSpace(v)
-	if utf8.RuneCountInString(v) > maxLen {
-		fe.Add(field, "err.too_long")
-	}
-	return v
-}
-
 // code reads a code as the organisation's codes are written (letters, digits, dashes and
 // underscores, at most 20), in the case fold gives it.
 func code(fe app.FieldErrors, field, v string, fold func(string) string) string {
-	v = fold(required(fe, field, v, 20))
+	v = fold(app.RequiredText(fe, field, v, 20))
 	for _, r := range strings.ToUpper(v) {
 		if !(r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-' || r == '_') {
 			fe.Add(field, "err.code_chars")

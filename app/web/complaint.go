@@ -449,7 +449,7 @@ func (s *Server) writeComplaintsCSV(ctx context.Context, by app.Principal, f sto
 			return n, err
 		}
 		for _, c := range p.Items {
-			if err := cw.Write(safeCells(row(c))); err != nil {
+			if err := cw.Write(app.SpreadsheetSafe(row(c))); err != nil {
 				return n, err
 			}
 			n++
@@ -463,21 +463,6 @@ func (s *Server) writeComplaintsCSV(ctx context.Context, by app.Principal, f sto
 		}
 		f.After = p.Next
 	}
-}
-
-// safeCells defuses cells a spreadsheet would run as a formula (starting with = + - @,
-// tab or carriage return) by a leading apostrophe; normalised phone numbers are safe.
-func safeCells(rec []string) []string {
-	for i, v := range rec {
-		if v != "" && strings.ContainsRune("=+-@\t\r", rune(v[0])) && !isPhoneNumber(v) {
-			rec[i] = "'" + v
-		}
-	}
-	return rec
-}
-
-func isPhoneNumber(v string) bool {
-	return len(v) > 1 && v[0] == '+' && strings.Trim(v[1:], "0123456789") == ""
 }
 
 func csvTime(t time.Time) string {
