@@ -101,12 +101,7 @@ func (s *Store) ComplaintByTrackingCode(ctx context.Context, code string) (app.C
 	return c, err
 }
 
-// ComplaintSLAState reads the rule snapshot, cycle, start and the cycle's pauses.
-func (s *Store) ComplaintSLAState(ctx context.Context, id int64) (ComplaintSLA, error) {
-	return complaintSLAState(ctx, s.R, id)
-}
-
-// ComplaintSLAState is the same read inside a transaction.
+// ComplaintSLAState reads the rule snapshot, cycle, start and the cycle's pauses inside a transaction.
 func (tx *Tx) ComplaintSLAState(ctx context.Context, id int64) (ComplaintSLA, error) {
 	return complaintSLAState(ctx, tx, id)
 }
@@ -381,6 +376,16 @@ type SweepState struct {
 // SweepStates reads the SLA state of the complaints with ids in three queries (the
 // complaints, the pauses and the fired milestones of their current cycles).
 func (tx *Tx) SweepStates(ctx context.Context, ids []int64) ([]SweepState, error) {
+	return sweepStates(ctx, tx, ids)
+}
+
+// SLAStates is the same read on the reader pool: the SLA chips of a list page in three
+// queries instead of two per row.
+func (s *Store) SLAStates(ctx context.Context, ids []int64) ([]SweepState, error) {
+	return sweepStates(ctx, s.R, ids)
+}
+
+func sweepStates(ctx context.Context, tx querier, ids []int64) ([]SweepState, error) {
 	if len(ids) == 0 {
 		return nil, nil
 	}

@@ -46,20 +46,40 @@ func (s *Service) List(ctx context.Context, by app.Principal, f store.ComplaintF
 	return s.st.ListComplaints(ctx, f)
 }
 
-// SLAState returns where the complaint's SLA clock stands at now.
+// SLAState returns where the complaint's SLA clock stands at now ("" for a finished one).
 func (s *Service) SLAState(ctx context.Context, c app.Complaint, now time.Time) (app.SLAState, time.Duration, error) {
-	if !c.Status.Active() {
-		return "", 0, nil
+	m, err := s.SLAStates(ctx, []app.Complaint{c}, now)
+	return m[c.ID].State, m[c.ID].Remaining, err
+}
+
+// SLAInfo is where one complaint's SLA clock stands.
+type SLAInfo struct {
+	State     app.SLAState
+	Remaining time.Duration
+}
+
+// SLAStates returns the SLA state at now of each running complaint of cs (finished ones
+// have none), reading their clocks in one batch.
+func (s *Service) SLAStates(ctx context.Context, cs []app.Complaint, now time.Time) (map[int64]SLAInfo, error) {
+	var ids []int64
+	for _, c := range cs {
+		if c.Status.Active() {
+			ids = append(ids, c.ID)
+		}
 	}
-	st, err := s.st.ComplaintSLAState(ctx, c.ID)
+	states, err := s.st.SLAStates(ctx, ids)
 	if err != nil {
-		return "", 0, err
+		return nil, err
 	}
-	clock, err := s.clock(ctx, c.HospitalID, st)
-	if err != nil {
-		return "", 0, err
+	out := make(map[int64]SLAInfo, len(states))
+	for _, st := range states {
+		clock, err := s.clock(ctx, st.HospitalID, st.SLA)
+		if err != nil {
+			return nil, err
+		}
+		out[st.ID] = SLAInfo{clock.State(now), clock.Remaining(now)}
 	}
-	return clock.State(now), clock.Remaining(now), nil
+	return out, nil
 }
 
 // Move moves a complaint through the workflow. Entering on_hold pauses the SLA clock and

@@ -113,11 +113,20 @@ func searchUnsupported(f store.ComplaintFilter) bool {
 }
 
 func (s *Server) complaintRow(r *http.Request, c app.Complaint, now time.Time) views.ComplaintRow {
-	st, rem, err := s.compl.SLAState(r.Context(), c, now)
+	return s.complaintRows(r, []app.Complaint{c}, now)[0]
+}
+
+// complaintRows are list rows with their SLA chips, the clocks read in one batch.
+func (s *Server) complaintRows(r *http.Request, cs []app.Complaint, now time.Time) []views.ComplaintRow {
+	sla, err := s.compl.SLAStates(r.Context(), cs, now)
 	if err != nil {
-		s.log.Error("complaint sla state", "request_id", requestID(r), "complaint", c.ID, "err", err)
+		s.log.Error("complaint sla states", "request_id", requestID(r), "err", err)
 	}
-	return views.ComplaintRow{C: c, SLA: st, Remaining: rem}
+	rows := make([]views.ComplaintRow, len(cs))
+	for i, c := range cs {
+		rows[i] = views.ComplaintRow{C: c, SLA: sla[c.ID].State, Remaining: sla[c.ID].Remaining}
+	}
+	return rows
 }
 
 func (s *Server) complaintList(w http.ResponseWriter, r *http.Request) {
@@ -133,11 +142,8 @@ func (s *Server) complaintList(w http.ResponseWriter, r *http.Request) {
 			s.fail(w, r, err)
 			return
 		}
-		now := time.Now()
-		rows = app.Page[views.ComplaintRow]{Next: p.Next, Prev: p.Prev, Count: p.Count, Capped: p.Capped}
-		for _, c := range p.Items {
-			rows.Items = append(rows.Items, s.complaintRow(r, c, now))
-		}
+		rows = app.Page[views.ComplaintRow]{Items: s.complaintRows(r, p.Items, time.Now()), Next: p.Next, Prev: p.Prev,
+			Count: p.Count, Capped: p.Capped}
 	}
 	_, ds := s.departmentsByID(r)
 	s.render(w, r, http.StatusOK, views.ComplaintList(fr, rows, fl, ds, notice))

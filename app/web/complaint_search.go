@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"maps"
 	"net/http"
 	"net/url"
 	"slices"
@@ -10,6 +11,7 @@ import (
 	"time"
 
 	"px360/app"
+	"px360/app/complaints"
 	"px360/app/taxonomy"
 	"px360/search"
 	"px360/views"
@@ -210,6 +212,7 @@ type searchWindow struct {
 func (s *Server) complaintHits(r *http.Request, idx ComplaintSearcher, cq complaintSearchQuery) (searchWindow, error) {
 	ctx, by, now := r.Context(), principal(r), time.Now()
 	var w searchWindow
+	sla := map[int64]complaints.SLAInfo{} // the clocks of fetched hits, read a chunk at a time
 	// fetch returns the complaints of hits [from, to), zero where the reader may not see
 	// one or it is gone.
 	fetch := func(from, to int) ([]app.Complaint, error) {
@@ -228,13 +231,15 @@ func (s *Server) complaintHits(r *http.Request, idx ComplaintSearcher, cq compla
 		for i, id := range hits.IDs {
 			out[i] = byID[id]
 		}
-		return out, nil
+		states, err := s.compl.SLAStates(ctx, out, now)
+		maps.Copy(sla, states)
+		return out, err
 	}
 	keep := func(c app.Complaint) (views.ComplaintRow, bool) {
 		if c.ID == 0 {
 			return views.ComplaintRow{}, false
 		}
-		row := s.complaintRow(r, c, now)
+		row := views.ComplaintRow{C: c, SLA: sla[c.ID].State, Remaining: sla[c.ID].Remaining}
 		return row, len(cq.SLA) == 0 || slices.Contains(cq.SLA, row.SLA)
 	}
 	step := func(have int) int {
