@@ -128,7 +128,7 @@ func (a *App) open(ctx context.Context) error {
 	}
 	a.Outbox = outbox.New(a.Store, a.cfg.Log)
 	a.subscribe()
-	a.Web = web.New(web.Config{Store: a.Store, Accounts: a.Accounts, Orgs: a.Orgs, Complaints: a.Complaints, SLA: a.SLA, Duplicates: a.Duplicates, ComplaintSearch: a.ComplaintIndex, Backups: a.Backups, Search: a.Index,
+	a.Web = web.New(web.Config{Store: a.Store, Accounts: a.Accounts, Orgs: a.Orgs, Complaints: a.Complaints, Taxonomy: a.Taxonomy, SLA: a.SLA, Duplicates: a.Duplicates, ComplaintSearch: a.ComplaintIndex, Backups: a.Backups, Search: a.Index,
 		Assets: assets.New(), Log: a.cfg.Log, Version: a.cfg.Version, DataDir: dir, SecureCookies: a.cfg.Secure,
 		LoginRate: a.cfg.LoginRate, LoginBurst: a.cfg.LoginBurst})
 	return nil

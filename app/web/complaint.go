@@ -15,7 +15,6 @@ import (
 
 	"px360/app"
 	"px360/app/complaints"
-	"px360/app/taxonomy"
 	"px360/store"
 	"px360/views"
 )
@@ -164,7 +163,7 @@ func (s *Server) complaintNew(w http.ResponseWriter, r *http.Request) {
 // service (which holds only the store, so the web layer builds its own, as the
 // taxonomy pages do).
 func (s *Server) complaintSources(r *http.Request) []app.Source {
-	src, err := taxonomy.New(s.st).Sources(r.Context(), "")
+	src, err := s.tax.Sources(r.Context(), "")
 	if err != nil {
 		s.log.Error("load complaint sources", "request_id", requestID(r), "err", err)
 	}
@@ -174,7 +173,7 @@ func (s *Server) complaintSources(r *http.Request) []app.Source {
 // complaintCategories is the active taxonomy the user may pick from (system-wide nodes and
 // their hospitals' own).
 func (s *Server) complaintCategories(r *http.Request) []app.CategoryNode {
-	tree, err := taxonomy.New(s.st).Tree(r.Context(), principal(r))
+	tree, err := s.tax.Tree(r.Context(), principal(r))
 	if err != nil {
 		s.log.Error("load complaint categories", "request_id", requestID(r), "err", err)
 	}
@@ -246,7 +245,7 @@ func (s *Server) complaintRecord(r *http.Request, id int64) (views.ComplaintReco
 	}
 	rec := views.ComplaintRecord{ComplaintRow: s.complaintRow(r, c, time.Now()), Timeline: tl,
 		Move: views.NewForm(), Note: views.NewForm()}
-	if rec.Source, err = taxonomy.New(s.st).SourceByCode(ctx, c.SourceCode); err != nil && app.ErrorCode(err) != app.ENotFound {
+	if rec.Source, err = s.tax.SourceByCode(ctx, c.SourceCode); err != nil && app.ErrorCode(err) != app.ENotFound {
 		return views.ComplaintRecord{}, err
 	}
 	_, ds := s.departmentsByID(r)
@@ -277,7 +276,7 @@ func (s *Server) complaintRecord(r *http.Request, id int64) (views.ComplaintReco
 		}
 	}
 	if c.CategoryID != 0 {
-		if rec.Category, err = taxonomy.New(s.st).Path(ctx, by, c.CategoryID); err != nil && app.ErrorCode(err) != app.ENotFound {
+		if rec.Category, err = s.tax.Path(ctx, by, c.CategoryID); err != nil && app.ErrorCode(err) != app.ENotFound {
 			return views.ComplaintRecord{}, err
 		}
 	}

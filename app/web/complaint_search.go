@@ -12,7 +12,6 @@ import (
 
 	"px360/app"
 	"px360/app/complaints"
-	"px360/app/taxonomy"
 	"px360/search"
 	"px360/views"
 )
@@ -165,7 +164,7 @@ func slaStatuses(states []app.SLAState, chosen []app.ComplaintStatus) []app.Comp
 func (s *Server) complaintSearch(w http.ResponseWriter, r *http.Request) {
 	fr := s.frame(r)
 	by := principal(r)
-	tree, err := taxonomy.New(s.st).Tree(r.Context(), by)
+	tree, err := s.tax.Tree(r.Context(), by)
 	if err != nil {
 		s.fail(w, r, err)
 		return

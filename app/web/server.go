@@ -20,6 +20,7 @@ import (
 	"px360/app/complaints"
 	"px360/app/orgs"
 	"px360/app/sla"
+	"px360/app/taxonomy"
 	"px360/assets"
 	"px360/store"
 )
@@ -36,6 +37,7 @@ type Config struct {
 	Accounts        *accounts.Service
 	Orgs            *orgs.Service
 	Complaints      *complaints.Service
+	Taxonomy        *taxonomy.Service // nil: built from Store (it holds no state)
 	SLA             *sla.Service
 	Duplicates      *complaints.Duplicates
 	ComplaintSearch ComplaintSearcher
@@ -57,6 +59,7 @@ type Server struct {
 	accounts *accounts.Service
 	orgs     *orgs.Service
 	compl    *complaints.Service
+	tax      *taxonomy.Service
 	log      *slog.Logger
 	sessions *scs.SessionManager
 	limiter  *ipLimiter // sign-in, API tokens and reset links
@@ -100,6 +103,9 @@ func New(cfg Config) *Server {
 	s := &Server{cfg: cfg, st: cfg.Store, accounts: cfg.Accounts, orgs: cfg.Orgs, compl: cfg.Complaints, log: cfg.Log,
 		sessions: sm, limiter: newIPLimiter(cfg.LoginRate, cfg.LoginBurst),
 		publicLimiter: newIPLimiter(cfg.LoginRate, cfg.LoginBurst), mux: http.NewServeMux()}
+	if s.tax = cfg.Taxonomy; s.tax == nil {
+		s.tax = taxonomy.New(cfg.Store)
+	}
 	s.registerRoutes()
 	s.handler = s.middleware(s.mux)
 	return s

@@ -24,7 +24,7 @@ type taxonomyPages struct {
 // complaints may read the taxonomy; hospital admins edit their hospitals' nodes, PX
 // admins also the system-wide ones and the (group-wide) sources.
 func (s *Server) taxonomyRoutes() {
-	t := &taxonomyPages{Server: s, tax: taxonomy.New(s.st)}
+	t := &taxonomyPages{Server: s, tax: s.tax}
 	s.page("GET /admin/taxonomy", app.PermComplaintView, t.tree)
 	s.page("GET /admin/taxonomy/new", app.PermTaxonomyManage, t.categoryNew)
 	s.page("POST /admin/taxonomy", app.PermTaxonomyManage, t.categorySave)
