@@ -147,6 +147,14 @@ const (
 	EventComplaintCreated  = "complaint.created"
 	EventComplaintUpdated  = "complaint.updated"
 	EventComplaintResolved = "complaint.resolved"
+	// EventComplaintStatusChanged is {"id", "from", "to"}: the patient hears of it.
+	EventComplaintStatusChanged = "complaint.status_changed"
+	// EventComplaintAssigned is {"id", "staff_id", "department_id"} when the responsible
+	// staff member changes to someone.
+	EventComplaintAssigned = "complaint.assigned"
+	// EventComplaintEscalated is {"id", "level", "reason"} outside the SLA sweep (an
+	// unsatisfied resolution survey).
+	EventComplaintEscalated = "complaint.escalated"
 )
 
 // ComplaintDoc is what the complaint search index holds.

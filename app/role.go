@@ -41,15 +41,18 @@ const (
 	PermComplaintManage Perm = "complaint.manage" // assign, move through the workflow, merge
 	PermTaxonomyManage  Perm = "taxonomy.manage"  // complaint categories and sources
 	PermSLAManage       Perm = "sla.manage"       // SLA rules and hospital calendars
+
+	PermNotifyManage Perm = "notify.manage" // notification templates, routes, contact rules, delivery log
 )
 
 var rolePerms = map[Role][]Perm{
 	RolePXAdmin: {PermDashboard, PermOrgView, PermOrgManage, PermHospitalManage, PermStaffView,
 		PermStaffManage, PermPatientView, PermPatientManage, PermUserManage, PermAuditView, PermSystemManage,
-		PermComplaintView, PermComplaintCreate, PermComplaintManage, PermTaxonomyManage, PermSLAManage},
+		PermComplaintView, PermComplaintCreate, PermComplaintManage, PermTaxonomyManage, PermSLAManage,
+		PermNotifyManage},
 	RoleHospitalAdmin: {PermDashboard, PermOrgView, PermOrgManage, PermStaffView, PermStaffManage,
 		PermPatientView, PermPatientManage, PermUserManage, PermAuditView,
-		PermComplaintView, PermComplaintCreate, PermComplaintManage, PermTaxonomyManage, PermSLAManage},
+		PermComplaintView, PermComplaintCreate, PermComplaintManage, PermTaxonomyManage, PermSLAManage, PermNotifyManage},
 	RoleDepartmentManager: {PermDashboard, PermOrgView, PermStaffView, PermPatientView,
 		PermComplaintView, PermComplaintCreate, PermComplaintManage},
 	RoleStaff:  {PermDashboard, PermOrgView, PermPatientView, PermComplaintView, PermComplaintCreate},

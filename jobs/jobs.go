@@ -19,6 +19,8 @@ type Tasks struct {
 	PruneOutbox    func(ctx context.Context, before time.Time) (int64, error)
 	Backup         func(ctx context.Context, now time.Time) (string, error) // nil disables the daily backup
 	SweepSLA       func(ctx context.Context, now time.Time) (int, error)    // complaint reminders, breaches, escalations
+	// SendNotifications sends every due SMS, WhatsApp and email message (nil: none).
+	SendNotifications func(ctx context.Context, now time.Time) (int, error)
 }
 
 // Schedule says when the jobs run.
@@ -85,6 +87,13 @@ func Start(t Tasks, sc Schedule, log *slog.Logger) (*Scheduler, error) {
 					return err
 				}
 			}
+		}},
+		{"notifications", gocron.DurationJob(time.Second), func(ctx context.Context) error {
+			if t.SendNotifications == nil {
+				return nil
+			}
+			_, err := t.SendNotifications(ctx, time.Now())
+			return err
 		}},
 		{"sessions", gocron.DurationJob(time.Hour), func(ctx context.Context) error {
 			_, err := t.CleanSessions(ctx, time.Now())

@@ -22,3 +22,10 @@ func (s *Store) SetSetting(ctx context.Context, key, value string) error {
 		on conflict(key) do update set value = excluded.value`, key, value)
 	return err
 }
+
+// SetSetting stores an installation setting inside a transaction.
+func (tx *Tx) SetSetting(ctx context.Context, key, value string) error {
+	_, err := tx.ExecContext(ctx, `insert into settings(key, value) values (?, ?)
+		on conflict(key) do update set value = excluded.value`, key, value)
+	return err
+}

@@ -29,14 +29,14 @@ func TestCatalogIsCompleteInBothLanguages(t *testing.T) {
 }
 
 // keyPattern matches the string literals that are message keys.
-var keyPattern = regexp.MustCompile(`^(taxonomy|source|complaint|track|sla|calendar|holiday|nav|login|reset|error|form|field|help|list|filter|status|role|category|staff_kind|home|account|hospital|department|section|staff|patient|user|import|system|flash|err)\.[a-z0-9_.-]+$`)
+var keyPattern = regexp.MustCompile(`^(notify|taxonomy|source|complaint|track|sla|calendar|holiday|nav|login|reset|error|form|field|help|list|filter|status|role|category|staff_kind|home|account|hospital|department|section|staff|patient|user|import|system|flash|err)\.[a-z0-9_.-]+$`)
 
 // notMessages are literals shaped like keys that are not shown to people (audit
-// actions, permissions, event kinds).
-var notMessages = regexp.MustCompile(`^(\w+\.(create|update|import|export|manage|view|saved|set_password|reset_link|reset_password|change_password|preferences|signin|signin_failed|signout|signout_others|backup|restore|requeue|created|updated|resolved|escalated|sla_reminder|sla_breached|sla_milestones|transition|assign|explanation_request|explanation_answer|explanation_reminder|explanation_requested|note|calendar_changed)|error\.500|patient\.national_id|field\.key)$`)
+// actions, permissions, event kinds, notification keys).
+var notMessages = regexp.MustCompile(`^(\w+\.(create|update|import|export|manage|view|saved|set_password|reset_link|reset_password|change_password|preferences|signin|signin_failed|signout|signout_others|backup|restore|requeue|created|updated|resolved|escalated|sla_reminder|sla_breached|sla_milestones|transition|assign|explanation_request|explanation_answer|explanation_reminder|explanation_requested|note|calendar_changed)|error\.500|patient\.national_id|field\.key|notify\.(provider|public_url|opt_out|resend|test|provider\.save|template\.save|template\.reset|routes\.save|rules\.save)|complaint\.(acknowledged|status_changed|assigned)|sla\.(reminder|breach|escalation))$`)
 
 // auditAction matches the audit actions the audit browser names in both languages.
-var auditAction = regexp.MustCompile(`^(auth|user|hospital|department|section|staff|patient|outbox|system|complaint)\.(create|update|import|export|transition|assign|explanation_request|explanation_answer|note|signin|signin_failed|signout|signout_others|set_password|reset_link|reset_password|change_password|preferences|requeue|backup|restore)$`)
+var auditAction = regexp.MustCompile(`^(auth|user|hospital|department|section|staff|patient|outbox|system|complaint)\.(create|update|import|export|transition|assign|explanation_request|explanation_answer|note|signin|signin_failed|signout|signout_others|set_password|reset_link|reset_password|change_password|preferences|requeue|backup|restore)$|^notify\.(provider\.save|public_url|template\.save|template\.reset|routes\.save|rules\.save|resend|test|opt_out)$`)
 
 // TestEveryKeyInTheSourceIsTranslated reads every Go file of the product and checks that
 // each message-key literal (and each dynamic family: roles, categories, staff kinds,

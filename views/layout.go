@@ -26,6 +26,7 @@ type Frame struct {
 	JSURL     string
 	Hijri     bool           // show the Umm al-Qura date beside the Gregorian one
 	Location  *time.Location // display time zone (the hospital's), default Asia/Riyadh
+	Unread    int            // the user's unread in-app notifications, for the bell (at most 100)
 }
 
 // T translates key into the frame's language.
@@ -91,6 +92,7 @@ func Page(f Frame, title string, body ...g.Node) g.Node {
 						g.If(f.Can(app.PermStaffView), h.Form(h.Class("topbar-search"), h.Method("get"), h.Action("/search"), h.Role("search"),
 							h.Label(h.For("topbar-q"), h.Class("visually-hidden"), g.Text(f.T("search.label"))),
 							h.Input(h.ID("topbar-q"), h.Type("search"), h.Name("q"), h.Placeholder(f.T("search.placeholder"))))),
+						f.bell(),
 						f.langSwitch(),
 						f.userMenu(),
 					),
@@ -147,6 +149,7 @@ var navigation = []navGroup{
 	{"nav.group.admin", []navItem{
 		{"/admin/users", "nav.users", app.PermUserManage},
 		{"/admin/audit", "nav.audit", app.PermAuditView},
+		{"/admin/notifications", "nav.notifications", app.PermNotifyManage},
 		{"/admin/system", "nav.system", app.PermSystemManage},
 	}},
 }

@@ -25,6 +25,7 @@ import (
 	"px360/app/backups"
 	"px360/app/complaints"
 	"px360/app/demo"
+	"px360/app/notify"
 	"px360/app/orgs"
 	"px360/app/outbox"
 	"px360/app/sla"
@@ -36,6 +37,7 @@ import (
 	"px360/jobs"
 	"px360/search"
 	"px360/store"
+	"px360/views"
 )
 
 // Config is what `px360 serve` needs.
@@ -68,6 +70,7 @@ type App struct {
 	SLA            *sla.Service
 	Duplicates     *complaints.Duplicates
 	Backups        *backups.Service
+	Notify         *notify.Service
 	Outbox         *outbox.Dispatcher
 	Web            *web.Server
 }
@@ -126,9 +129,15 @@ func (a *App) open(ctx context.Context) error {
 	if a.cfg.BackupKeep > 0 {
 		a.Backups.Keep = a.cfg.BackupKeep
 	}
+	a.Notify = notify.New(a.Store, a.Vault, a.cfg.Log)
+	if a.cfg.Addr != "" {
+		a.Notify.DefaultURL = defaultPublicURL(a.cfg.Addr)
+	}
+	a.Notify.Translate = func(lang, key string) string { return views.T(lang, key) }
 	a.Outbox = outbox.New(a.Store, a.cfg.Log)
 	a.subscribe()
-	a.Web = web.New(web.Config{Store: a.Store, Accounts: a.Accounts, Orgs: a.Orgs, Complaints: a.Complaints, Taxonomy: a.Taxonomy, SLA: a.SLA, Duplicates: a.Duplicates, ComplaintSearch: a.ComplaintIndex, Backups: a.Backups, Search: a.Index,
+	a.Notify.Subscribe(a.Outbox)
+	a.Web = web.New(web.Config{Store: a.Store, Accounts: a.Accounts, Orgs: a.Orgs, Complaints: a.Complaints, Taxonomy: a.Taxonomy, SLA: a.SLA, Duplicates: a.Duplicates, ComplaintSearch: a.ComplaintIndex, Backups: a.Backups, Notify: a.Notify, Search: a.Index,
 		Assets: assets.New(), Log: a.cfg.Log, Version: a.cfg.Version, DataDir: dir, SecureCookies: a.cfg.Secure,
 		LoginRate: a.cfg.LoginRate, LoginBurst: a.cfg.LoginBurst})
 	return nil
@@ -259,9 +268,16 @@ func (a *App) ServeListener(ctx context.Context, ln net.Listener, ready func(add
 		loc = time.UTC
 	}
 	tasks := jobs.Tasks{DispatchOutbox: a.Outbox.Dispatch, CleanSessions: a.Store.DeleteExpiredSessions,
-		PruneOutbox: a.Store.PruneOutbox, Backup: a.Backups.Scheduled, SweepSLA: a.sweep}
+		PruneOutbox: a.Store.PruneOutbox, Backup: a.Backups.Scheduled, SweepSLA: a.sweep,
+		SendNotifications: a.Notify.Run}
 	if a.cfg.BackupAt == "off" {
 		tasks.Backup = nil
+	}
+	if n, err := a.Notify.Recover(context.WithoutCancel(ctx)); err != nil { // quick, and needed even when stopping at once
+		ln.Close()
+		return fmt.Errorf("recover the notification queue: %w", err)
+	} else if n > 0 {
+		log.Warn("messages cut off by a crash go out again", "count", n)
 	}
 	sched, err := jobs.Start(tasks, jobs.Schedule{BackupAt: a.cfg.BackupAt, Location: loc}, log)
 	if err != nil {
@@ -312,4 +328,22 @@ func (a *App) ServeListener(ctx context.Context, ln net.Listener, ready func(add
 		return nil
 	}
 	return serveErr
+}
+
+// defaultPublicURL is the address links in messages start with until an admin sets the
+// real one: the listen address, with this machine's name when it listens on all
+// interfaces.
+func defaultPublicURL(addr string) string {
+	host, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		return "http://localhost:8080"
+	}
+	if host == "" || host == "0.0.0.0" || host == "::" {
+		if name, err := os.Hostname(); err == nil && name != "" {
+			host = name
+		} else {
+			host = "localhost"
+		}
+	}
+	return "http://" + net.JoinHostPort(host, port)
 }

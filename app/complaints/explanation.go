@@ -172,7 +172,7 @@ func (s *Service) OnResolutionAnswered(ctx context.Context, e app.Event) error {
 		if err := tx.AddTimeline(ctx, app.TimelineEntry{ComplaintID: c.ID, Kind: "escalated", Note: "escalation:" + string(app.EscalateHospitalAdmin), ActorName: "system"}); err != nil {
 			return err
 		}
-		return tx.Emit(ctx, "complaint.escalated", c.HospitalID, map[string]any{"id": c.ID, "level": app.EscalateHospitalAdmin,
+		return tx.Emit(ctx, app.EventComplaintEscalated, c.HospitalID, map[string]any{"id": c.ID, "level": app.EscalateHospitalAdmin,
 			"reason": "resolution_unsatisfied"})
 	})
 }

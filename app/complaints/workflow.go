@@ -174,6 +174,9 @@ func (s *Service) moveTx(ctx context.Context, tx *store.Tx, by app.Principal, id
 	if err := tx.Emit(ctx, app.EventComplaintUpdated, c.HospitalID, map[string]int64{"id": c.ID}); err != nil {
 		return c, err
 	}
+	if err := tx.Emit(ctx, app.EventComplaintStatusChanged, c.HospitalID, map[string]any{"id": c.ID, "from": from, "to": t.To}); err != nil {
+		return c, err
+	}
 	if t.To == app.StatusResolved {
 		if err := tx.Emit(ctx, app.EventComplaintResolved, c.HospitalID, map[string]any{"id": c.ID,
 			"resolution": c.Resolution, "language": c.PreferredLanguage}); err != nil {
@@ -248,6 +251,12 @@ func (s *Service) Assign(ctx context.Context, by app.Principal, id, departmentID
 		}
 		if err := tx.Emit(ctx, app.EventComplaintUpdated, c.HospitalID, map[string]int64{"id": c.ID}); err != nil {
 			return err
+		}
+		if staffID != 0 && staffID != before["assignee"] {
+			if err := tx.Emit(ctx, app.EventComplaintAssigned, c.HospitalID, map[string]int64{"id": c.ID, "staff_id": staffID,
+				"department_id": departmentID}); err != nil {
+				return err
+			}
 		}
 		return tx.Audit(ctx, app.Audit{Action: "complaint.assign", Entity: "complaint", EntityID: fmt.Sprint(c.ID),
 			HospitalID: c.HospitalID, Summary: map[string]any{"before": before,

@@ -6,6 +6,7 @@ package demo
 import (
 	"context"
 	"fmt"
+	"strings"
 
 	"px360/app"
 	"px360/app/accounts"
@@ -95,8 +96,13 @@ func Load(ctx context.Context, st *store.Store, acc *accounts.Service, org *orgs
 	}
 	for hi, h := range hospitals {
 		for i, p := range people {
-			x := app.Staff{HospitalID: h.ID, DepartmentID: first[h.ID], EmployeeNo: fmt.Sprintf("E%d%03d", hi+1, i+1), NameEN: p.en,
-				NameAR: p.ar, Kind: p.kind, JobTitle: p.title, Phone: fmt.Sprintf("+96655%07d", hi*1000+i), Active: true}
+			no := fmt.Sprintf("E%d%03d", hi+1, i+1)
+			email := strings.ToLower(no) + "@px360.demo"
+			if hi == 0 && i == 0 { // the demo staff user's own record: assignments reach its bell
+				email = "staff@px360.demo"
+			}
+			x := app.Staff{HospitalID: h.ID, DepartmentID: first[h.ID], EmployeeNo: no, NameEN: p.en,
+				NameAR: p.ar, Kind: p.kind, JobTitle: p.title, Phone: fmt.Sprintf("+96655%07d", hi*1000+i), Email: email, Active: true}
 			if _, err := org.SaveStaff(ctx, by, x); err != nil {
 				return nil, fmt.Errorf("demo staff: %w", err)
 			}

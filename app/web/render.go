@@ -53,6 +53,9 @@ func (s *Server) partFrame(r *http.Request) views.Frame {
 		by := principal(r)
 		f.Hospitals, _ = s.st.Hospitals(r.Context(), by.Scope)
 		f.Hijri = f.User.ShowHijri
+		if s.notify != nil {
+			f.Unread, _ = s.notify.Unread(r.Context(), f.User.ID) // the bell; a failed count shows none
+		}
 		if len(f.Hospitals) == 1 {
 			f.Location, _ = app.Location(f.Hospitals[0].TimeZone)
 		}

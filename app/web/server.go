@@ -18,6 +18,7 @@ import (
 	"px360/app/accounts"
 	"px360/app/backups"
 	"px360/app/complaints"
+	"px360/app/notify"
 	"px360/app/orgs"
 	"px360/app/sla"
 	"px360/app/taxonomy"
@@ -42,6 +43,7 @@ type Config struct {
 	Duplicates      *complaints.Duplicates
 	ComplaintSearch ComplaintSearcher
 	Backups         *backups.Service
+	Notify          *notify.Service
 	Search          Searcher
 	Assets          *assets.Assets
 	Log             *slog.Logger
@@ -60,6 +62,7 @@ type Server struct {
 	orgs     *orgs.Service
 	compl    *complaints.Service
 	tax      *taxonomy.Service
+	notify   *notify.Service
 	log      *slog.Logger
 	sessions *scs.SessionManager
 	limiter  *ipLimiter // sign-in, API tokens and reset links
@@ -100,7 +103,7 @@ func New(cfg Config) *Server {
 	sm.Cookie.SameSite = http.SameSiteLaxMode
 	sm.Cookie.Secure = cfg.SecureCookies
 	sm.Cookie.Path = "/"
-	s := &Server{cfg: cfg, st: cfg.Store, accounts: cfg.Accounts, orgs: cfg.Orgs, compl: cfg.Complaints, log: cfg.Log,
+	s := &Server{cfg: cfg, st: cfg.Store, accounts: cfg.Accounts, orgs: cfg.Orgs, compl: cfg.Complaints, notify: cfg.Notify, log: cfg.Log,
 		sessions: sm, limiter: newIPLimiter(cfg.LoginRate, cfg.LoginBurst),
 		publicLimiter: newIPLimiter(cfg.LoginRate, cfg.LoginBurst), mux: http.NewServeMux()}
 	if s.tax = cfg.Taxonomy; s.tax == nil {
@@ -184,6 +187,7 @@ func (s *Server) registerRoutes() {
 	s.taxonomyRoutes()
 	s.slaRoutes()
 	s.complaintRoutes()
+	s.notifyRoutes()
 
 	s.public("POST /api/v1/auth/token", s.apiToken)
 	s.api("GET /api/v1/me", "", s.apiMe)
