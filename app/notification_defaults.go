@@ -103,6 +103,27 @@ var defaultTexts = map[NotificationKey]defaultText{
 		"Dear {{recipient_name}},\n\nImprovement action {{action_ref}} – {{action_title}} – passed its due time ({{due_at}}).\n\n{{action_link}}",
 		"عزيزنا {{recipient_name}}،\n\nتجاوز إجراء التحسين {{action_ref}} – {{action_title}} – موعده ({{due_at}}).\n\n{{action_link}}",
 	},
+	NotifyActionAssigned: {
+		"Action {{action_ref}} is yours", "الإجراء {{action_ref}} مسند إليك",
+		"Improvement action {{action_ref}} ({{action_title}}) is yours, due {{due_at}}.",
+		"إجراء التحسين {{action_ref}} ({{action_title}}) مسند إليك، موعده {{due_at}}.",
+		"Dear {{recipient_name}},\n\nImprovement action {{action_ref}} – {{action_title}} – is now yours. It is due {{due_at}}.\n\n{{action_link}}",
+		"عزيزنا {{recipient_name}}،\n\nإجراء التحسين {{action_ref}} – {{action_title}} – أصبح مسنداً إليك، وموعده {{due_at}}.\n\n{{action_link}}",
+	},
+	NotifyActionApproval: {
+		"Approval needed: action {{action_ref}}", "مطلوب اعتماد: الإجراء {{action_ref}}",
+		"Action {{action_ref}} ({{action_title}}) waits for your approval.",
+		"الإجراء {{action_ref}} ({{action_title}}) بانتظار اعتمادك.",
+		"Dear {{recipient_name}},\n\nImprovement action {{action_ref}} – {{action_title}} – was submitted with its evidence and waits for your approval.\n\n{{action_link}}",
+		"عزيزنا {{recipient_name}}،\n\nقُدّم إجراء التحسين {{action_ref}} – {{action_title}} – مع أدلته، وهو بانتظار اعتمادك.\n\n{{action_link}}",
+	},
+	NotifyActionDecided: {
+		"Action {{action_ref}}: {{status}}", "الإجراء {{action_ref}}: {{status}}",
+		"Action {{action_ref}} ({{action_title}}): {{status}}. {{comment}}",
+		"الإجراء {{action_ref}} ({{action_title}}): {{status}}. {{comment}}",
+		"Dear {{recipient_name}},\n\nImprovement action {{action_ref}} – {{action_title}} – is now: {{status}}.\n\n{{comment}}\n\n{{action_link}}",
+		"عزيزنا {{recipient_name}}،\n\nإجراء التحسين {{action_ref}} – {{action_title}} – حالته الآن: {{status}}.\n\n{{comment}}\n\n{{action_link}}",
+	},
 	NotifyTest: {
 		"PX360 test message", "رسالة تجريبية من PX360",
 		"PX360 test message from {{hospital_name}}. رسالة تجريبية.",

@@ -25,6 +25,9 @@ const (
 	NotifySurveyReminder         NotificationKey = "survey.reminder"
 	NotifyActionDueSoon          NotificationKey = "action.due_soon"
 	NotifyActionOverdue          NotificationKey = "action.overdue"
+	NotifyActionAssigned         NotificationKey = "action.assigned"
+	NotifyActionApproval         NotificationKey = "action.approval_requested"
+	NotifyActionDecided          NotificationKey = "action.decided"
 	NotifyTest                   NotificationKey = "test.message"
 )
 
@@ -65,6 +68,9 @@ var NotificationKinds = []NotificationKind{
 	{NotifySurveyReminder, AudiencePatient, PurposeSurvey, surveyVars, patientChannels},
 	{NotifyActionDueSoon, AudienceStaff, PurposeService, actionVars, staffChannels},
 	{NotifyActionOverdue, AudienceStaff, PurposeService, actionVars, staffChannels},
+	{NotifyActionAssigned, AudienceStaff, PurposeService, actionVars, staffChannels},
+	{NotifyActionApproval, AudienceStaff, PurposeService, actionVars, staffChannels},
+	{NotifyActionDecided, AudienceStaff, PurposeService, append(slices.Clone(actionVars), "status", "comment"), staffChannels},
 	{NotifyTest, AudienceStaff, PurposeService, nil, []Channel{ChannelEmail}},
 }
 
@@ -216,7 +222,8 @@ func SampleVars(lang string) map[string]string {
 			"complaint_ref": "#1042", "complaint_title": "تأخر في صرف الدواء", "complaint_link": "https://px.example/complaints/1042",
 			"department": "الصيدلية", "question": "يرجى توضيح سبب التأخير", "level": "مدير المستشفى",
 			"survey_link": "https://px.example/s/Xk29aPq", "expires_at": "٢٠٢٦/١٢/١٠", "action_ref": "#77",
-			"action_title": "تقليل وقت الانتظار في الصيدلية", "action_link": "https://px.example/actions/77"}
+			"action_title": "تقليل وقت الانتظار في الصيدلية", "action_link": "https://px.example/actions/77",
+			"comment": "يرجى إرفاق صور بعد التعديل"}
 	}
 	return map[string]string{"recipient_name": "Dr. Sarah Al-Qahtani", "hospital_name": "Riyadh Central Hospital",
 		"patient_name": "Mohammed Al-Otaibi", "tracking_code": "7K3M-Q9XD-2PHT-R4VB", "tracking_link": "https://px.example/t/7K3M-Q9XD-2PHT-R4VB",
@@ -224,5 +231,6 @@ func SampleVars(lang string) map[string]string {
 		"complaint_ref": "#1042", "complaint_title": "Delay in dispensing medication", "complaint_link": "https://px.example/complaints/1042",
 		"department": "Pharmacy", "question": "Please explain the reason for the delay", "level": "hospital admin",
 		"survey_link": "https://px.example/s/Xk29aPq", "expires_at": "2026-12-10", "action_ref": "#77",
-		"action_title": "Reduce pharmacy waiting time", "action_link": "https://px.example/actions/77"}
+		"action_title": "Reduce pharmacy waiting time", "action_link": "https://px.example/actions/77",
+		"comment": "Please attach photos after the change"}
 }

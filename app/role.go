@@ -43,20 +43,29 @@ const (
 	PermSLAManage       Perm = "sla.manage"       // SLA rules and hospital calendars
 
 	PermNotifyManage Perm = "notify.manage" // notification templates, routes, contact rules, delivery log
+
+	PermSurveyView   Perm = "survey.view"   // survey results and responses
+	PermSurveySend   Perm = "survey.send"   // invite patients by hand or from a CSV
+	PermSurveyManage Perm = "survey.manage" // templates, ward links, fatigue and exclusion rules
+
+	PermActionView   Perm = "action.view"   // improvement actions and RCAs of the user's hospitals
+	PermActionManage Perm = "action.manage" // create, assign and cancel actions; RCAs; routing rules and approval chains
 )
 
 var rolePerms = map[Role][]Perm{
 	RolePXAdmin: {PermDashboard, PermOrgView, PermOrgManage, PermHospitalManage, PermStaffView,
 		PermStaffManage, PermPatientView, PermPatientManage, PermUserManage, PermAuditView, PermSystemManage,
 		PermComplaintView, PermComplaintCreate, PermComplaintManage, PermTaxonomyManage, PermSLAManage,
-		PermNotifyManage},
+		PermNotifyManage, PermSurveyView, PermSurveySend, PermSurveyManage, PermActionView, PermActionManage},
 	RoleHospitalAdmin: {PermDashboard, PermOrgView, PermOrgManage, PermStaffView, PermStaffManage,
 		PermPatientView, PermPatientManage, PermUserManage, PermAuditView,
-		PermComplaintView, PermComplaintCreate, PermComplaintManage, PermTaxonomyManage, PermSLAManage, PermNotifyManage},
+		PermComplaintView, PermComplaintCreate, PermComplaintManage, PermTaxonomyManage, PermSLAManage, PermNotifyManage,
+		PermSurveyView, PermSurveySend, PermSurveyManage, PermActionView, PermActionManage},
 	RoleDepartmentManager: {PermDashboard, PermOrgView, PermStaffView, PermPatientView,
-		PermComplaintView, PermComplaintCreate, PermComplaintManage},
-	RoleStaff:  {PermDashboard, PermOrgView, PermPatientView, PermComplaintView, PermComplaintCreate},
-	RoleViewer: {PermDashboard, PermOrgView, PermComplaintView},
+		PermComplaintView, PermComplaintCreate, PermComplaintManage, PermSurveyView, PermSurveySend, PermActionView, PermActionManage},
+	RoleStaff: {PermDashboard, PermOrgView, PermPatientView, PermComplaintView, PermComplaintCreate, PermSurveySend,
+		PermActionView},
+	RoleViewer: {PermDashboard, PermOrgView, PermComplaintView, PermSurveyView, PermActionView},
 }
 
 // Can reports whether role r holds permission p.

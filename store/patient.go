@@ -131,3 +131,13 @@ func (f scanFunc) Scan(dest ...any) error { return f(dest...) }
 func (s *Store) PatientsByIDs(ctx context.Context, scope app.Scope, ids []int64) (map[int64]app.Patient, error) {
 	return byIDs(ctx, s, "patients", patientCols, scope, ids, scanPatient, func(p app.Patient) int64 { return p.ID })
 }
+
+// PatientByMRN is the transactional form of Store.PatientByMRN.
+func (tx *Tx) PatientByMRN(ctx context.Context, hospitalID int64, mrn string) (app.Patient, error) {
+	p, err := scanPatient(tx.QueryRowContext(ctx, `select `+patientCols+` from patients where hospital_id = ? and mrn = ?`,
+		hospitalID, strings.TrimSpace(mrn)))
+	if errors.Is(err, sql.ErrNoRows) {
+		return app.Patient{}, app.ErrNotFound
+	}
+	return p, err
+}

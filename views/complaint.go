@@ -242,6 +242,7 @@ func ComplaintPage(f Frame, p ComplaintRecord) g.Node {
 				g.If(f.Can(app.PermComplaintManage), moveCard(f, c, p.Move)),
 				g.If(f.Can(app.PermComplaintManage), assignCard(f, c, p)),
 				g.If(f.Can(app.PermComplaintCreate), noteCard(f, c, p.Note)),
+				ComplaintActionLink(f, c),
 				g.Group(p.Side),
 			),
 		),

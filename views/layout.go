@@ -129,7 +129,7 @@ type navGroup struct {
 }
 
 var navigation = []navGroup{
-	{"nav.group.work", []navItem{{"/", "nav.home", app.PermDashboard}, {"/account", "nav.account", ""}}},
+	{"nav.group.work", []navItem{{"/my-work", "nav.my_work", ""}, {"/", "nav.home", app.PermDashboard}, {"/account", "nav.account", ""}}},
 	{"nav.group.organization", []navItem{
 		{"/admin/hospitals", "nav.hospitals", app.PermOrgView},
 		{"/admin/departments", "nav.departments", app.PermOrgView},
@@ -146,16 +146,39 @@ var navigation = []navGroup{
 		{"/admin/sources", "nav.sources", app.PermTaxonomyManage},
 		{"/admin/sla", "nav.sla", app.PermSLAManage},
 	}},
+	{"nav.group.surveys", []navItem{
+		{"/surveys", "nav.surveys", app.PermSurveyView},
+		{"/surveys/invitations", "nav.survey_invitations", app.PermSurveySend},
+		{"/surveys/locations", "nav.survey_locations", app.PermSurveyManage},
+		{"/surveys/settings", "nav.survey_settings", app.PermSurveyManage},
+	}},
+	{"nav.group.actions", []navItem{
+		{"/actions", "nav.actions", app.PermActionView},
+		{"/rcas", "nav.rcas", app.PermActionView},
+		{"/admin/routing", "nav.routing", app.PermActionManage},
+	}},
 	{"nav.group.admin", []navItem{
 		{"/admin/users", "nav.users", app.PermUserManage},
 		{"/admin/audit", "nav.audit", app.PermAuditView},
 		{"/admin/notifications", "nav.notifications", app.PermNotifyManage},
+		{"/admin/integrations", "nav.integrations", app.PermSystemManage},
+		{"/admin/journeys", "nav.journeys", app.PermSurveyManage},
 		{"/admin/system", "nav.system", app.PermSystemManage},
 	}},
 }
 
 func (f Frame) sidenav() g.Node {
 	path, _, _ := strings.Cut(f.Path, "?")
+	// The current item is the one whose address matches the most of the path, so
+	// /surveys/invitations marks "Invitations" and not "Surveys" as well.
+	best := ""
+	for _, grp := range navigation {
+		for _, it := range grp.items {
+			if (path == it.href || (it.href != "/" && strings.HasPrefix(path, it.href+"/"))) && len(it.href) > len(best) {
+				best = it.href
+			}
+		}
+	}
 	var groups []g.Node
 	for _, grp := range navigation {
 		var items []g.Node
@@ -163,7 +186,7 @@ func (f Frame) sidenav() g.Node {
 			if it.perm != "" && !f.Can(it.perm) {
 				continue
 			}
-			current := path == it.href || (it.href != "/" && strings.HasPrefix(path, it.href+"/"))
+			current := it.href == best
 			items = append(items, h.Li(h.A(h.Href(it.href), g.If(current, h.Aria("current", "page")), g.Text(f.T(it.key)))))
 		}
 		if len(items) > 0 {

@@ -57,8 +57,12 @@ func PatientForm(f Frame, id int64, form Form, maskedNID string) g.Node {
 	if maskedNID != "" {
 		current = h.P(h.Class("notice"), g.Text(f.T("patient.national_id_on_file")+" "), ltr(maskedNID))
 	}
-	if !f.Can(app.PermPatientManage) {
-		return Page(f, f.T("nav.patients"), pageHeader(form.Values.Get("name_en")), current, details(f, form, patientFields(f)))
+	var visits []g.Node // the HIS visits and journeys of a saved patient
+	if id != 0 {
+		visits = append(visits, h.A(h.Class("btn"), h.Href("/admin/patients/"+id64(id)+"/visits"), g.Text(f.T("his.visits.link"))))
 	}
-	return Page(f, title, pageHeader(title), h.Section(h.Class("card"), current, FormView(f, action, "form.save", form, patientFields(f))))
+	if !f.Can(app.PermPatientManage) {
+		return Page(f, f.T("nav.patients"), pageHeader(form.Values.Get("name_en"), visits...), current, details(f, form, patientFields(f)))
+	}
+	return Page(f, title, pageHeader(title, visits...), h.Section(h.Class("card"), current, FormView(f, action, "form.save", form, patientFields(f))))
 }

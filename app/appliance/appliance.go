@@ -22,13 +22,17 @@ import (
 
 	"px360/app"
 	"px360/app/accounts"
+	"px360/app/actions"
 	"px360/app/backups"
 	"px360/app/complaints"
 	"px360/app/demo"
+	"px360/app/files"
+	"px360/app/his"
 	"px360/app/notify"
 	"px360/app/orgs"
 	"px360/app/outbox"
 	"px360/app/sla"
+	"px360/app/surveys"
 	"px360/app/taxonomy"
 	"px360/app/vault"
 	"px360/app/web"
@@ -71,6 +75,10 @@ type App struct {
 	Duplicates     *complaints.Duplicates
 	Backups        *backups.Service
 	Notify         *notify.Service
+	Surveys        *surveys.Service
+	HIS            *his.Service
+	Actions        *actions.Service
+	Files          *files.Store
 	Outbox         *outbox.Dispatcher
 	Web            *web.Server
 }
@@ -134,10 +142,21 @@ func (a *App) open(ctx context.Context) error {
 		a.Notify.DefaultURL = defaultPublicURL(a.cfg.Addr)
 	}
 	a.Notify.Translate = func(lang, key string) string { return views.T(lang, key) }
+	a.Surveys = surveys.New(a.Store, a.Notify, a.Vault, a.cfg.Log)
+	if err := a.Surveys.EnsureDefaults(ctx); err != nil {
+		return fmt.Errorf("load the default survey templates: %w", err)
+	}
+	a.Files = files.New(filepath.Join(dir, "files"))
+	a.Actions = actions.New(a.Store, a.SLA, a.Notify, a.Files, a.cfg.Log)
+	a.HIS = his.New(a.Store, a.Orgs, a.Surveys, a.cfg.Log)
+	if err := a.HIS.EnsureDefaults(ctx); err != nil {
+		return fmt.Errorf("load the default patient journeys: %w", err)
+	}
 	a.Outbox = outbox.New(a.Store, a.cfg.Log)
 	a.subscribe()
 	a.Notify.Subscribe(a.Outbox)
-	a.Web = web.New(web.Config{Store: a.Store, Accounts: a.Accounts, Orgs: a.Orgs, Complaints: a.Complaints, Taxonomy: a.Taxonomy, SLA: a.SLA, Duplicates: a.Duplicates, ComplaintSearch: a.ComplaintIndex, Backups: a.Backups, Notify: a.Notify, Search: a.Index,
+	a.Actions.Subscribe(a.Outbox)
+	a.Web = web.New(web.Config{Store: a.Store, Accounts: a.Accounts, Orgs: a.Orgs, Complaints: a.Complaints, Taxonomy: a.Taxonomy, SLA: a.SLA, Duplicates: a.Duplicates, ComplaintSearch: a.ComplaintIndex, Backups: a.Backups, Notify: a.Notify, Surveys: a.Surveys, HIS: a.HIS, Actions: a.Actions, Search: a.Index,
 		Assets: assets.New(), Log: a.cfg.Log, Version: a.cfg.Version, DataDir: dir, SecureCookies: a.cfg.Secure,
 		LoginRate: a.cfg.LoginRate, LoginBurst: a.cfg.LoginBurst})
 	return nil
@@ -178,16 +197,22 @@ func (a *App) subscribe() {
 		return a.ComplaintIndex.Put(doc)
 	}
 	a.Outbox.Subscribe(app.EventResolutionAnswered, "complaints", a.Complaints.OnResolutionAnswered)
+	a.Outbox.Subscribe(app.EventComplaintResolved, "surveys", a.Surveys.OnComplaintResolved)
 	a.Outbox.Subscribe(app.EventCalendarChanged, "complaints", a.Complaints.OnCalendarChanged)
 	a.Outbox.Subscribe(app.EventComplaintCreated, "search", indexComplaint)
 	a.Outbox.Subscribe(app.EventComplaintUpdated, "search", indexComplaint)
 }
 
-// sweep is the minute job: complaint SLA milestones, then overdue explanation requests.
+// sweep is the minute job: complaint SLA milestones, overdue explanation requests,
+// survey reminders and expiry, the surveys patient journeys scheduled, and the due-soon
+// and overdue notices of improvement actions.
 func (a *App) sweep(ctx context.Context, now time.Time) (int, error) {
 	n, err := a.Complaints.Sweep(ctx, now)
 	m, err2 := a.Complaints.RemindExplanations(ctx, now)
-	return n + m, errors.Join(err, err2)
+	k, err3 := a.Surveys.Sweep(ctx, now)
+	j, err4 := a.HIS.SendDue(ctx, now)
+	l, err5 := a.Actions.Sweep(ctx, now)
+	return n + m + k + j + l, errors.Join(err, err2, err3, err4, err5)
 }
 
 // Close closes the index and the database and releases the lock.
@@ -299,6 +324,10 @@ func (a *App) ServeListener(ctx context.Context, ln net.Listener, ready func(add
 			log.Info("search index rebuilt", "ms", time.Since(start).Milliseconds())
 		}()
 	}
+	var hisWork sync.WaitGroup
+	hisWork.Add(1)
+	go func() { defer hisWork.Done(); a.processHIS(bg) }()
+	a.listenMLLP(bg, &hisWork)
 	srv := &http.Server{Handler: a.Web.Handler(), ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 2 * time.Minute,
 		WriteTimeout: 2 * time.Minute, IdleTimeout: 2 * time.Minute,
 		ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn)}
@@ -320,6 +349,7 @@ func (a *App) ServeListener(ctx context.Context, ln net.Listener, ready func(add
 	}
 	stopBG()
 	rebuilding.Wait() // the index files must be quiet before the caller closes them
+	hisWork.Wait()
 	if err := sched.Stop(shutdown); err != nil {
 		log.Warn("jobs shutdown", "err", err)
 	}
@@ -346,4 +376,51 @@ func defaultPublicURL(addr string) string {
 		}
 	}
 	return "http://" + net.JoinHostPort(host, port)
+}
+
+// processHIS applies stored HIS messages as they arrive (woken by each store) and at
+// least every second, until ctx ends.
+func (a *App) processHIS(ctx context.Context) {
+	tick := time.NewTicker(time.Second)
+	defer tick.Stop()
+	for {
+		if _, err := a.HIS.Process(ctx); err != nil && ctx.Err() == nil {
+			a.cfg.Log.Error("HIS processing failed", "err", err)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+		case <-a.HIS.Woken():
+		}
+	}
+}
+
+// listenMLLP opens an MLLP listener for every enabled HL7 integration with a listen
+// address. A port that cannot be opened is logged and skipped: the web application
+// still serves, and the integration page shows the problem.
+func (a *App) listenMLLP(ctx context.Context, wg *sync.WaitGroup) {
+	ins, err := a.Store.Integrations(ctx)
+	if err != nil {
+		a.cfg.Log.Error("list integrations", "err", err)
+		return
+	}
+	for _, in := range ins {
+		if !in.Enabled || in.Kind != app.IntegrationHL7 || in.ListenAddr == "" {
+			continue
+		}
+		l, err := a.HIS.Listen(in)
+		if err != nil {
+			a.cfg.Log.Error("MLLP listener not started", "integration", in.Name, "addr", in.ListenAddr, "err", err)
+			continue
+		}
+		a.cfg.Log.Info("MLLP listening", "integration", in.Name, "addr", l.Addr().String())
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if err := l.Serve(ctx); err != nil {
+				a.cfg.Log.Error("MLLP listener stopped", "integration", in.Name, "err", err)
+			}
+		}()
+	}
 }

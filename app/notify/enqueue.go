@@ -33,6 +33,9 @@ type Request struct {
 	// hospital_name and opt_out_link are filled in here.
 	Vars func(lang string) map[string]string
 	Link string // where an in-app notification leads (a path, "/complaints/12")
+	// Channels, when set, replaces the hospital's channels for this key (a survey sent
+	// "by WhatsApp" on purpose).
+	Channels []app.Channel
 	// Ref makes the request idempotent: the same Ref never queues a message to the same
 	// recipient on the same channel twice (an outbox event id, "complaint:12:ack").
 	Ref string
@@ -43,6 +46,9 @@ type Queued struct {
 	Messages int      // outbound messages queued
 	Inbox    int      // in-app notifications added
 	Skipped  []string // why a recipient or channel was left out
+	// For a patient message: the one queued (0 when none) and its channel.
+	MessageID int64
+	Channel   app.Channel
 }
 
 // Enqueue queues req in its own transaction.
@@ -72,6 +78,9 @@ func (s *Service) EnqueueTx(ctx context.Context, tx *store.Tx, req Request) (Que
 		return q, err
 	}
 	chans := routes[req.Key]
+	if len(req.Channels) > 0 {
+		chans = req.Channels
+	}
 	if len(chans) == 0 {
 		q.Skipped = append(q.Skipped, "the hospital switched this notification off")
 		return q, nil
@@ -217,7 +226,7 @@ func (s *Service) enqueuePatient(ctx context.Context, tx *store.Tx, req Request,
 		if ok, err := tx.EnqueueMessage(ctx, &m); err != nil {
 			return q, err
 		} else if ok {
-			q.Messages++
+			q.Messages, q.MessageID, q.Channel = q.Messages+1, m.ID, ch
 		}
 		return q, nil
 	}

@@ -139,8 +139,10 @@ func (s *Server) identify(next http.Handler) http.Handler {
 
 // logPath is the path as the access log may show it: one-time reset tokens are secrets.
 func logPath(p string) string {
-	if strings.HasPrefix(p, "/password/reset/") {
-		return "/password/reset/…"
+	for _, secret := range []string{"/password/reset/", "/s/", "/o/"} { // reset links, survey links, opt-out links
+		if strings.HasPrefix(p, secret) {
+			return secret + "…"
+		}
 	}
 	return p
 }

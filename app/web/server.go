@@ -16,11 +16,14 @@ import (
 
 	"px360/app"
 	"px360/app/accounts"
+	"px360/app/actions"
 	"px360/app/backups"
 	"px360/app/complaints"
+	"px360/app/his"
 	"px360/app/notify"
 	"px360/app/orgs"
 	"px360/app/sla"
+	"px360/app/surveys"
 	"px360/app/taxonomy"
 	"px360/assets"
 	"px360/store"
@@ -44,6 +47,9 @@ type Config struct {
 	ComplaintSearch ComplaintSearcher
 	Backups         *backups.Service
 	Notify          *notify.Service
+	Surveys         *surveys.Service
+	HIS             *his.Service
+	Actions         *actions.Service
 	Search          Searcher
 	Assets          *assets.Assets
 	Log             *slog.Logger
@@ -63,6 +69,9 @@ type Server struct {
 	compl    *complaints.Service
 	tax      *taxonomy.Service
 	notify   *notify.Service
+	surveys  *surveys.Service
+	his      *his.Service
+	actions  *actions.Service
 	log      *slog.Logger
 	sessions *scs.SessionManager
 	limiter  *ipLimiter // sign-in, API tokens and reset links
@@ -103,7 +112,7 @@ func New(cfg Config) *Server {
 	sm.Cookie.SameSite = http.SameSiteLaxMode
 	sm.Cookie.Secure = cfg.SecureCookies
 	sm.Cookie.Path = "/"
-	s := &Server{cfg: cfg, st: cfg.Store, accounts: cfg.Accounts, orgs: cfg.Orgs, compl: cfg.Complaints, notify: cfg.Notify, log: cfg.Log,
+	s := &Server{cfg: cfg, st: cfg.Store, accounts: cfg.Accounts, orgs: cfg.Orgs, compl: cfg.Complaints, notify: cfg.Notify, surveys: cfg.Surveys, his: cfg.HIS, actions: cfg.Actions, log: cfg.Log,
 		sessions: sm, limiter: newIPLimiter(cfg.LoginRate, cfg.LoginBurst),
 		publicLimiter: newIPLimiter(cfg.LoginRate, cfg.LoginBurst), mux: http.NewServeMux()}
 	if s.tax = cfg.Taxonomy; s.tax == nil {
@@ -188,6 +197,10 @@ func (s *Server) registerRoutes() {
 	s.slaRoutes()
 	s.complaintRoutes()
 	s.notifyRoutes()
+	s.surveyRoutes()
+	s.surveyPublicRoutes()
+	s.hisRoutes()
+	s.actionRoutes()
 
 	s.public("POST /api/v1/auth/token", s.apiToken)
 	s.api("GET /api/v1/me", "", s.apiMe)
