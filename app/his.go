@@ -92,7 +92,8 @@ type InboundMessage struct {
 	ReceivedAt    time.Time
 	Format        IntegrationKind
 	ExternalID    string
-	Raw           string
+	Raw           string // national IDs are replaced by a marker; the ID itself is in NIDEnc
+	NIDEnc        []byte
 	Status        InboundStatus
 	Error         string
 	Event         string

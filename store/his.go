@@ -103,6 +103,7 @@ type Inbound struct {
 	Format        app.IntegrationKind
 	ExternalID    string
 	Raw           string
+	NIDEnc        []byte // the national ID, encrypted (the raw text has a marker instead)
 	Status        app.InboundStatus // received, or error when it could not be read at all
 	Error         string
 	Event, MRN    string
@@ -117,9 +118,9 @@ func (s *Store) InsertInbound(ctx context.Context, msgs []Inbound) (ids []int64,
 		ids, fresh = make([]int64, len(msgs)), make([]bool, len(msgs))
 		for i, m := range msgs {
 			var id int64
-			err := tx.QueryRowContext(ctx, `insert into his_messages(integration_id, received_at, format, external_id, raw, status,
-				error, event, mrn, visit) values (?,?,?,?,?,?,?,?,?,?) on conflict do nothing returning id`,
-				m.IntegrationID, ts(tx.now), m.Format, m.ExternalID, m.Raw, m.Status, m.Error, m.Event, m.MRN, m.Visit).Scan(&id)
+			err := tx.QueryRowContext(ctx, `insert into his_messages(integration_id, received_at, format, external_id, raw, nid_enc,
+				status, error, event, mrn, visit) values (?,?,?,?,?,?,?,?,?,?,?) on conflict do nothing returning id`,
+				m.IntegrationID, ts(tx.now), m.Format, m.ExternalID, m.Raw, m.NIDEnc, m.Status, m.Error, m.Event, m.MRN, m.Visit).Scan(&id)
 			if errors.Is(err, sql.ErrNoRows) { // a duplicate: kept, marked, never applied again
 				var first int64
 				if err := tx.QueryRowContext(ctx, `select id from his_messages where integration_id = ? and external_id = ?`,
@@ -147,13 +148,13 @@ func (s *Store) InsertInbound(ctx context.Context, msgs []Inbound) (ids []int64,
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
 
-const inboundCols = `id, integration_id, received_at, format, external_id, raw, status, error, event, mrn, visit,
+const inboundCols = `id, integration_id, received_at, format, external_id, raw, nid_enc, status, error, event, mrn, visit,
 	coalesce(hospital_id, 0), processed_at, attempts`
 
 func scanInbound(r scanner) (app.InboundMessage, error) {
 	var m app.InboundMessage
 	var received, format, status, processed string
-	err := r.Scan(&m.ID, &m.IntegrationID, &received, &format, &m.ExternalID, &m.Raw, &status, &m.Error, &m.Event, &m.MRN,
+	err := r.Scan(&m.ID, &m.IntegrationID, &received, &format, &m.ExternalID, &m.Raw, &m.NIDEnc, &status, &m.Error, &m.Event, &m.MRN,
 		&m.Visit, &m.HospitalID, &processed, &m.Attempts)
 	m.ReceivedAt, m.Format, m.Status, m.ProcessedAt = parseTS(received), app.IntegrationKind(format), app.InboundStatus(status), parseTS(processed)
 	return m, err

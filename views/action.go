@@ -220,7 +220,7 @@ func ActionPage(f Frame, p ActionRecord) g.Node {
 	return Page(f, title+" #"+id64(a.ID),
 		h.Div(h.Class("page-header record-header"),
 			h.H1(g.Text(title+" "), ltr("#"+id64(a.ID))),
-			h.Div(h.Class("record-status"), actStatusBadge(f, a.Status), actDueChip(f, p.Due, p.Remaining)),
+			h.Div(h.Class("record-status"), actStatusBadge(f, a.Status), g.If(p.Due != "", actDueChip(f, p.Due, p.Remaining))),
 		),
 		g.If(p.Conflict != "", h.Div(h.Class("alert"), h.Role("alert"), g.Text(f.T(p.Conflict)))),
 		h.Div(h.Class("split"),

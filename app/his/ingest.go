@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strings"
 	"time"
 
 	"px360/app"
@@ -67,6 +68,7 @@ func (s *Service) ReceiveJSON(ctx context.Context, in app.Integration, body io.R
 		} else {
 			ev, err := fromJSON(e, in)
 			row.ExternalID, row.Event, row.MRN, row.Visit = ev.ExternalID, ev.Event, ev.MRN, ev.Visit
+			s.protect(&row, strings.TrimSpace(e.NationalID))
 			if err != nil {
 				row.Status, row.Error, row.ExternalID = app.InboundError, err.Error(), ""
 			}
@@ -116,6 +118,7 @@ func (s *Service) inboundHL7(in app.Integration, raw []byte) (store.Inbound, *hl
 	}
 	a, err := hl7.ExtractADT(m)
 	row.ExternalID, row.Event, row.MRN, row.Visit = a.ControlID, mapEvent(in, a.Event), a.MRN, a.Visit
+	s.protect(&row, a.NationalID)
 	switch {
 	case err != nil:
 		row.Status, row.Error = app.InboundError, err.Error()
@@ -128,6 +131,27 @@ func (s *Service) inboundHL7(in app.Integration, raw []byte) (store.Inbound, *hl
 		row.ExternalID = "" // kept for the log, never blocks a corrected resend
 	}
 	return row, m
+}
+
+// nidMarker replaces a national ID in the stored raw text.
+const nidMarker = "[national-id]"
+
+// protect takes a message's national ID out of its raw text (every occurrence, when the
+// ID is long enough not to match other text) and keeps it encrypted beside it, so the
+// message log never holds national IDs in clear.
+func (s *Service) protect(row *store.Inbound, nid string) {
+	if nid == "" || s.orgs == nil {
+		return
+	}
+	enc, err := s.orgs.SealHISNationalID(nid)
+	if err != nil {
+		s.log.Error("seal a national ID", "err", err)
+		return
+	}
+	row.NIDEnc = enc
+	if len(nid) >= 6 {
+		row.Raw = strings.ReplaceAll(row.Raw, nid, nidMarker)
+	}
 }
 
 // ack builds the acknowledgement: AA for a stored message (also a duplicate), AR for

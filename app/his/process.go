@@ -107,6 +107,14 @@ func (s *Service) apply(ctx context.Context, tx *store.Tx, in app.Integration, m
 	if err != nil {
 		return app.Hospital{}, ev, refuse("%v", err)
 	}
+	if ev.NationalID == nidMarker {
+		ev.NationalID = ""
+	}
+	if len(m.NIDEnc) > 0 && s.orgs != nil {
+		if ev.NationalID, err = s.orgs.OpenHISNationalID(m.NIDEnc); err != nil {
+			return app.Hospital{}, ev, err
+		}
+	}
 	h, err := s.hospitalOf(ctx, in, ev.HospitalCode, hospitals)
 	if err != nil {
 		return h, ev, refuse("%v", err)

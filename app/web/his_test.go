@@ -393,8 +393,13 @@ func TestHISMessageLogAndReprocess(t *testing.T) {
 		if !strings.Contains(r.body, "\nEVN|A01|20250314083500") || strings.Contains(r.body, "\rEVN") {
 			t.Errorf("raw HL7: %.3000s", r.body)
 		}
-		if strings.Contains(r.body, "1087654321") || !strings.Contains(r.body, "••••••4321") {
-			t.Error("the national ID in PID-3 is shown unmasked")
+		if strings.Contains(r.body, "1087654321") || !strings.Contains(r.body, "[national-id]") {
+			t.Error("the national ID in PID-3 is shown; it is kept only encrypted")
+		}
+		var n int
+		e.a.Store.R.QueryRow(`select count(*) from his_messages where raw like '%1087654321%'`).Scan(&n)
+		if n != 0 {
+			t.Error("the message log holds a national ID in clear")
 		}
 	})
 }

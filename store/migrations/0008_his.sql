@@ -23,7 +23,8 @@ create table his_messages (
   received_at text not null,
   format text not null check (format in ('hl7','json')),
   external_id text not null,                    -- HL7 control id or the event's event_id
-  raw text not null,
+  raw text not null,                           -- as received, national IDs replaced by a marker
+  nid_enc blob,                                -- the national ID, encrypted
   status text not null check (status in ('received','processed','duplicate','error')),
   error text not null default '',
   event text not null default '',
