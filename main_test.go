@@ -399,3 +399,55 @@ func TestServiceCommandsReachTheServiceManager(t *testing.T) {
 		t.Fatalf("install --bogus: %v, want usage", err)
 	}
 }
+
+func TestHL7ParseCommand(t *testing.T) {
+	a01 := filepath.Join("app", "hl7", "testdata", "adt_a01_inpatient.hl7")
+	out, _, err := runCLI(t, "", "hl7", "parse", a01)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := `{"accepted":true,"error":"","event":"A01","control_id":"HHRUH25031408351201","mrn":"100245871","visit":"V25031400087","patient_class":"I","admit":"202503140820","discharge":"","phone":"+966501234567","national_id_present":true}`
+	if strings.TrimSpace(out) != want {
+		t.Fatalf("got  %s\nwant %s", out, want)
+	}
+	raw, _ := os.ReadFile(a01)
+	var framed bytes.Buffer
+	for _, m := range [][]byte{raw, []byte("garbage")} {
+		framed.WriteByte(0x0b)
+		framed.Write(m)
+		framed.Write([]byte{0x1c, 0x0d})
+	}
+	out, _, err = runCLI(t, framed.String(), "hl7", "parse")
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	if err == nil || len(lines) != 2 || !strings.Contains(lines[1], `"accepted":false`) || !strings.Contains(lines[1], "MSH") {
+		t.Fatalf("stdin, MLLP-framed, one bad: %v\n%s", err, out)
+	}
+	if _, _, err := runCLI(t, "", "hl7", "explode"); !errors.Is(err, errUsage) {
+		t.Fatalf("bad subcommand: %v", err)
+	}
+}
+
+func TestIntegrationCommands(t *testing.T) {
+	dir := t.TempDir()
+	if _, _, err := runCLI(t, "", "demo", "--data", dir); err != nil {
+		t.Fatal(err)
+	}
+	out, _, err := runCLI(t, "", "integration", "create", "--data", dir, "--name", "MEDORA", "--kind", "hl7", "--hospital", "RCH",
+		"--listen", "127.0.0.1:2575")
+	if err != nil || !strings.Contains(out, "API key (shown once") || !strings.Contains(out, "px360_") {
+		t.Fatalf("create: %v\n%s", err, out)
+	}
+	key := strings.TrimSpace(out[strings.Index(out, "px360_"):])
+	key = strings.Fields(key)[0]
+	if _, _, err := runCLI(t, "", "integration", "create", "--data", dir, "--name", "MEDORA", "--kind", "hl7"); err == nil ||
+		!strings.Contains(err.Error(), "name") {
+		t.Fatalf("a taken name: %v", err)
+	}
+	if _, _, err := runCLI(t, "", "integration", "create", "--data", dir, "--name", "X", "--kind", "fax"); !errors.Is(err, errUsage) {
+		t.Fatalf("bad kind: %v", err)
+	}
+	out, _, err = runCLI(t, "", "integration", "list", "--data", dir)
+	if err != nil || !strings.Contains(out, "MEDORA") || !strings.Contains(out, "127.0.0.1:2575") || strings.Contains(out, key) {
+		t.Fatalf("list (never the key): %v\n%s", err, out)
+	}
+}
