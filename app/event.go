@@ -23,3 +23,13 @@ const (
 	EventPatientSaved = "patient.saved"
 	EventUserSaved    = "user.saved"
 )
+
+// Events of the feedback, observation and call-center modules that other modules react to.
+const (
+	// EventObservationCreated is {"id", "hospital_id", "department_id", "severity", "category"};
+	// the actions module opens an action for a high or critical one.
+	EventObservationCreated = "observation.created"
+	// EventCallLowRating is {"interaction_id", "hospital_id", "department_id", "rating", "agent_email"},
+	// emitted once per interaction rated 2 or less; the actions module opens an action.
+	EventCallLowRating = "callcenter.low_rating"
+)

@@ -50,22 +50,32 @@ const (
 
 	PermActionView   Perm = "action.view"   // improvement actions and RCAs of the user's hospitals
 	PermActionManage Perm = "action.manage" // create, assign and cancel actions; RCAs; routing rules and approval chains
+
+	PermFeedbackView      Perm = "feedback.view"       // feedback and observations of the user's hospitals
+	PermFeedbackManage    Perm = "feedback.manage"     // review, classify, answer and resolve feedback and observations
+	PermCallCenter        Perm = "callcenter.use"      // record call-center interactions
+	PermCallCenterManage  Perm = "callcenter.manage"   // import call records, agent performance
+	PermAppreciationSend  Perm = "appreciation.send"   // thank a colleague
+	PermAppreciationAdmin Perm = "appreciation.manage" // badges, categories, all appreciations of the hospital
 )
 
 var rolePerms = map[Role][]Perm{
 	RolePXAdmin: {PermDashboard, PermOrgView, PermOrgManage, PermHospitalManage, PermStaffView,
 		PermStaffManage, PermPatientView, PermPatientManage, PermUserManage, PermAuditView, PermSystemManage,
 		PermComplaintView, PermComplaintCreate, PermComplaintManage, PermTaxonomyManage, PermSLAManage,
-		PermNotifyManage, PermSurveyView, PermSurveySend, PermSurveyManage, PermActionView, PermActionManage},
+		PermNotifyManage, PermSurveyView, PermSurveySend, PermSurveyManage, PermActionView, PermActionManage,
+		PermFeedbackView, PermFeedbackManage, PermCallCenter, PermCallCenterManage, PermAppreciationSend, PermAppreciationAdmin},
 	RoleHospitalAdmin: {PermDashboard, PermOrgView, PermOrgManage, PermStaffView, PermStaffManage,
 		PermPatientView, PermPatientManage, PermUserManage, PermAuditView,
 		PermComplaintView, PermComplaintCreate, PermComplaintManage, PermTaxonomyManage, PermSLAManage, PermNotifyManage,
-		PermSurveyView, PermSurveySend, PermSurveyManage, PermActionView, PermActionManage},
+		PermSurveyView, PermSurveySend, PermSurveyManage, PermActionView, PermActionManage,
+		PermFeedbackView, PermFeedbackManage, PermCallCenter, PermCallCenterManage, PermAppreciationSend, PermAppreciationAdmin},
 	RoleDepartmentManager: {PermDashboard, PermOrgView, PermStaffView, PermPatientView,
-		PermComplaintView, PermComplaintCreate, PermComplaintManage, PermSurveyView, PermSurveySend, PermActionView, PermActionManage},
+		PermComplaintView, PermComplaintCreate, PermComplaintManage, PermSurveyView, PermSurveySend, PermActionView, PermActionManage,
+		PermFeedbackView, PermFeedbackManage, PermCallCenter, PermCallCenterManage, PermAppreciationSend},
 	RoleStaff: {PermDashboard, PermOrgView, PermPatientView, PermComplaintView, PermComplaintCreate, PermSurveySend,
-		PermActionView},
-	RoleViewer: {PermDashboard, PermOrgView, PermComplaintView, PermSurveyView, PermActionView},
+		PermActionView, PermFeedbackView, PermCallCenter, PermAppreciationSend},
+	RoleViewer: {PermDashboard, PermOrgView, PermComplaintView, PermSurveyView, PermActionView, PermFeedbackView, PermAppreciationSend},
 }
 
 // Can reports whether role r holds permission p.

@@ -103,7 +103,7 @@ type Inbound struct {
 	Format        app.IntegrationKind
 	ExternalID    string
 	Raw           string
-	NIDEnc        []byte // the national ID, encrypted (the raw text has a marker instead)
+	NIDEnc        []byte            // the national ID, encrypted (the raw text has a marker instead)
 	Status        app.InboundStatus // received, or error when it could not be read at all
 	Error         string
 	Event, MRN    string

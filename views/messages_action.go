@@ -265,7 +265,7 @@ var actionMessages = map[string]message{
 	"mywork.field.kind":       {"Kind", "النوع"},
 	"mywork.field.title":      {"Title", "العنوان"},
 	"mywork.field.due":        {"Due", "الموعد"},
-	"mywork.field.open":       {"Open", "فتح"},
+	"mywork.field.open":       {"Record", "السجل"},
 	"mywork.open":             {"Open", "فتح"},
 	"mywork.kind.complaint":   {"Complaint", "شكوى"},
 	"mywork.kind.action":      {"Action", "إجراء"},

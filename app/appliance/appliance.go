@@ -24,8 +24,10 @@ import (
 	"px360/app/accounts"
 	"px360/app/actions"
 	"px360/app/backups"
+	"px360/app/callcenter"
 	"px360/app/complaints"
 	"px360/app/demo"
+	"px360/app/feedback"
 	"px360/app/files"
 	"px360/app/his"
 	"px360/app/notify"
@@ -78,6 +80,8 @@ type App struct {
 	Surveys        *surveys.Service
 	HIS            *his.Service
 	Actions        *actions.Service
+	Feedback       *feedback.Service
+	CallCenter     *callcenter.Service
 	Files          *files.Store
 	Outbox         *outbox.Dispatcher
 	Web            *web.Server
@@ -148,6 +152,8 @@ func (a *App) open(ctx context.Context) error {
 	}
 	a.Files = files.New(filepath.Join(dir, "files"))
 	a.Actions = actions.New(a.Store, a.SLA, a.Notify, a.Files, a.cfg.Log)
+	a.Feedback = feedback.New(a.Store, a.Notify, a.SLA, a.Files, a.cfg.Log)
+	a.CallCenter = callcenter.New(a.Store, a.Notify, a.cfg.Log)
 	a.HIS = his.New(a.Store, a.Orgs, a.Surveys, a.cfg.Log)
 	if err := a.HIS.EnsureDefaults(ctx); err != nil {
 		return fmt.Errorf("load the default patient journeys: %w", err)
@@ -156,7 +162,7 @@ func (a *App) open(ctx context.Context) error {
 	a.subscribe()
 	a.Notify.Subscribe(a.Outbox)
 	a.Actions.Subscribe(a.Outbox)
-	a.Web = web.New(web.Config{Store: a.Store, Accounts: a.Accounts, Orgs: a.Orgs, Complaints: a.Complaints, Taxonomy: a.Taxonomy, SLA: a.SLA, Duplicates: a.Duplicates, ComplaintSearch: a.ComplaintIndex, Backups: a.Backups, Notify: a.Notify, Surveys: a.Surveys, HIS: a.HIS, Actions: a.Actions, Search: a.Index,
+	a.Web = web.New(web.Config{Store: a.Store, Accounts: a.Accounts, Orgs: a.Orgs, Complaints: a.Complaints, Taxonomy: a.Taxonomy, SLA: a.SLA, Duplicates: a.Duplicates, ComplaintSearch: a.ComplaintIndex, Backups: a.Backups, Notify: a.Notify, Surveys: a.Surveys, HIS: a.HIS, Actions: a.Actions, Feedback: a.Feedback, CallCenter: a.CallCenter, Search: a.Index,
 		Assets: assets.New(), Log: a.cfg.Log, Version: a.cfg.Version, DataDir: dir, SecureCookies: a.cfg.Secure,
 		LoginRate: a.cfg.LoginRate, LoginBurst: a.cfg.LoginBurst})
 	return nil

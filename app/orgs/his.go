@@ -13,10 +13,14 @@ import (
 const hisNIDPurpose = "inbound-message.national_id"
 
 // SealHISNationalID encrypts a national ID taken out of an inbound HIS message.
-func (s *Service) SealHISNationalID(nid string) ([]byte, error) { return s.vault.Encrypt(hisNIDPurpose, nid) }
+func (s *Service) SealHISNationalID(nid string) ([]byte, error) {
+	return s.vault.Encrypt(hisNIDPurpose, nid)
+}
 
 // OpenHISNationalID decrypts what SealHISNationalID sealed.
-func (s *Service) OpenHISNationalID(enc []byte) (string, error) { return s.vault.Decrypt(hisNIDPurpose, enc) }
+func (s *Service) OpenHISNationalID(enc []byte) (string, error) {
+	return s.vault.Decrypt(hisNIDPurpose, enc)
+}
 
 // UpsertFromHIS creates or updates the patient an HIS message describes, found by MRN in
 // its hospital, inside the caller's transaction. The HIS is the source of truth for the

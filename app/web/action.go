@@ -110,9 +110,6 @@ func actionFilter(r *http.Request) (app.ListQuery, store.ActionFilter, views.Fil
 
 func (s *Server) actionList(w http.ResponseWriter, r *http.Request) {
 	lq, f, fl := actionFilter(r)
-	if f.Owner == "" && fl.Extra.Get("owner") == "me" {
-		f.Owner = "-" // a principal without a user id owns nothing
-	}
 	p, err := s.actions.List(r.Context(), principal(r), lq, f)
 	if err != nil {
 		s.fail(w, r, err)

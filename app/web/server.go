@@ -18,7 +18,9 @@ import (
 	"px360/app/accounts"
 	"px360/app/actions"
 	"px360/app/backups"
+	"px360/app/callcenter"
 	"px360/app/complaints"
+	"px360/app/feedback"
 	"px360/app/his"
 	"px360/app/notify"
 	"px360/app/orgs"
@@ -50,6 +52,8 @@ type Config struct {
 	Surveys         *surveys.Service
 	HIS             *his.Service
 	Actions         *actions.Service
+	Feedback        *feedback.Service
+	CallCenter      *callcenter.Service
 	Search          Searcher
 	Assets          *assets.Assets
 	Log             *slog.Logger
@@ -72,6 +76,8 @@ type Server struct {
 	surveys  *surveys.Service
 	his      *his.Service
 	actions  *actions.Service
+	feedback *feedback.Service
+	calls    *callcenter.Service
 	log      *slog.Logger
 	sessions *scs.SessionManager
 	limiter  *ipLimiter // sign-in, API tokens and reset links
@@ -112,7 +118,7 @@ func New(cfg Config) *Server {
 	sm.Cookie.SameSite = http.SameSiteLaxMode
 	sm.Cookie.Secure = cfg.SecureCookies
 	sm.Cookie.Path = "/"
-	s := &Server{cfg: cfg, st: cfg.Store, accounts: cfg.Accounts, orgs: cfg.Orgs, compl: cfg.Complaints, notify: cfg.Notify, surveys: cfg.Surveys, his: cfg.HIS, actions: cfg.Actions, log: cfg.Log,
+	s := &Server{cfg: cfg, st: cfg.Store, accounts: cfg.Accounts, orgs: cfg.Orgs, compl: cfg.Complaints, notify: cfg.Notify, surveys: cfg.Surveys, his: cfg.HIS, actions: cfg.Actions, feedback: cfg.Feedback, calls: cfg.CallCenter, log: cfg.Log,
 		sessions: sm, limiter: newIPLimiter(cfg.LoginRate, cfg.LoginBurst),
 		publicLimiter: newIPLimiter(cfg.LoginRate, cfg.LoginBurst), mux: http.NewServeMux()}
 	if s.tax = cfg.Taxonomy; s.tax == nil {
@@ -201,6 +207,8 @@ func (s *Server) registerRoutes() {
 	s.surveyPublicRoutes()
 	s.hisRoutes()
 	s.actionRoutes()
+	s.feedbackRoutes()
+	s.callCenterRoutes()
 
 	s.public("POST /api/v1/auth/token", s.apiToken)
 	s.api("GET /api/v1/me", "", s.apiMe)

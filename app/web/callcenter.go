@@ -1,0 +1,5 @@
+package web
+
+// callCenterRoutes registers the call center and staff appreciation.
+func (s *Server) callCenterRoutes() {
+}

@@ -1,0 +1,6 @@
+package web
+
+// feedbackRoutes registers feedback and observations: staff screens, the public forms
+// and their API.
+func (s *Server) feedbackRoutes() {
+}

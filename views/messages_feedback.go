@@ -1,0 +1,4 @@
+package views
+
+// feedbackMessages are the texts of the feedback and observation screens.
+var feedbackMessages = map[string]message{}
