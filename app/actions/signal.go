@@ -70,6 +70,55 @@ func (s *Service) FromSignal(ctx context.Context, sig Signal) (app.Action, bool,
 func (s *Service) Subscribe(d *outbox.Dispatcher) {
 	d.Subscribe(app.EventSurveyNegative, "actions", s.onSurveyNegative)
 	d.Subscribe(app.EventResolutionAnswered, "actions", s.onResolutionAnswered)
+	d.Subscribe(app.EventObservationCreated, "actions", s.onObservation)
+	d.Subscribe(app.EventCallLowRating, "actions", s.onCallLowRating)
+}
+
+// onObservation opens an action for a high or critical observation.
+func (s *Service) onObservation(ctx context.Context, e app.Event) error {
+	var p struct {
+		ID           int64        `json:"id"`
+		HospitalID   int64        `json:"hospital_id"`
+		DepartmentID int64        `json:"department_id"`
+		Severity     app.Severity `json:"severity"`
+		Category     string       `json:"category"`
+	}
+	if err := json.Unmarshal(e.Payload, &p); err != nil {
+		return fmt.Errorf("observation.created payload: %w", err)
+	}
+	if p.Severity != app.SeverityHigh && p.Severity != app.SeverityCritical {
+		return nil
+	}
+	priority := app.PriorityHigh
+	if p.Severity == app.SeverityCritical {
+		priority = app.PriorityUrgent
+	}
+	_, _, err := s.FromSignal(ctx, Signal{Input{HospitalID: p.HospitalID, DepartmentID: p.DepartmentID, Source: app.ActionFromObservation,
+		SourceID: fmt.Sprint(p.ID), Category: "observation:" + p.Category, Severity: p.Severity, Priority: priority,
+		TitleEN: fmt.Sprintf("Observation #%d (%s): %s", p.ID, p.Severity, p.Category),
+		TitleAR: fmt.Sprintf("ملاحظة رقم %d (%s): %s", p.ID, p.Severity, p.Category)}})
+	return err
+}
+
+// onCallLowRating opens (or counts on) an action for a call rated 2 or less.
+func (s *Service) onCallLowRating(ctx context.Context, e app.Event) error {
+	var p struct {
+		InteractionID int64  `json:"interaction_id"`
+		HospitalID    int64  `json:"hospital_id"`
+		DepartmentID  int64  `json:"department_id"`
+		Rating        int    `json:"rating"`
+		AgentEmail    string `json:"agent_email"`
+	}
+	if err := json.Unmarshal(e.Payload, &p); err != nil {
+		return fmt.Errorf("callcenter.low_rating payload: %w", err)
+	}
+	_, _, err := s.FromSignal(ctx, Signal{Input{HospitalID: p.HospitalID, DepartmentID: p.DepartmentID, Source: app.ActionFromCallCenter,
+		SourceID: fmt.Sprint(p.InteractionID), Category: "call_rating",
+		TitleEN:       "Low call-center ratings",
+		TitleAR:       "تقييمات منخفضة لمركز الاتصال",
+		DescriptionEN: fmt.Sprintf("Call %d was rated %d of 5 (agent %s).", p.InteractionID, p.Rating, p.AgentEmail),
+		DescriptionAR: fmt.Sprintf("قُيّمت المكالمة %d بـ %d من 5.", p.InteractionID, p.Rating)}})
+	return err
 }
 
 func (s *Service) onSurveyNegative(ctx context.Context, e app.Event) error {
