@@ -346,3 +346,20 @@ func TestMyWork(t *testing.T) {
 		t.Fatalf("level 2 waits for level 1: %+v", work)
 	}
 }
+
+func TestObservationAndCallSignals(t *testing.T) {
+	f := newFixture(t)
+	f.emit(t, app.EventObservationCreated, map[string]any{"id": 7, "hospital_id": f.hosp, "department_id": f.er, "severity": "low", "category": "falls"})
+	for range 2 {
+		f.emit(t, app.EventObservationCreated, map[string]any{"id": 8, "hospital_id": f.hosp, "department_id": f.er, "severity": "critical", "category": "falls"})
+		f.emit(t, app.EventCallLowRating, map[string]any{"interaction_id": 31, "hospital_id": f.hosp, "rating": 1, "agent_email": "a@h.sa"})
+	}
+	obs, _ := f.svc.List(f.ctx, f.admin, app.ListQuery{}, store.ActionFilter{Source: app.ActionFromObservation})
+	if len(obs.Items) != 1 || obs.Items[0].SourceID != "8" || obs.Items[0].Priority != app.PriorityUrgent {
+		t.Fatalf("observations: only the critical one, once: %+v", obs.Items)
+	}
+	calls, _ := f.svc.List(f.ctx, f.admin, app.ListQuery{}, store.ActionFilter{Source: app.ActionFromCallCenter})
+	if len(calls.Items) != 1 || calls.Items[0].SourceID != "31" {
+		t.Fatalf("calls: %+v", calls.Items)
+	}
+}
