@@ -16,6 +16,7 @@ import (
 	"os/signal"
 	"path/filepath"
 	"runtime/debug"
+	"slices"
 	"strings"
 	"syscall"
 	"text/tabwriter"
@@ -28,6 +29,7 @@ import (
 	"px360/app/accounts"
 	"px360/app/appliance"
 	"px360/app/backups"
+	"px360/app/bench"
 	"px360/app/demo"
 	"px360/app/his"
 	"px360/app/hl7"
@@ -54,6 +56,7 @@ Usage:
   px360 hl7 parse [FILE]        (stdin when no file; one JSON line per message)
   px360 integration create [--data DIR] --name N --kind hl7|json [--hospital CODE] [--listen HOST:PORT]
   px360 integration list [--data DIR]
+  px360 bench [--data DIR] [--duration 30s] [--clients 16] [--quick] [--complaints N] [--responses N] [--only a,b]
   px360 version
 
 Environment: PX360_DATA and PX360_ADDR set the defaults of --data and --addr.
@@ -150,6 +153,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return cmdHL7(rest, stdin, stdout, stderr)
 	case "integration":
 		return cmdIntegration(ctx, rest, stdout, stderr)
+	case "bench":
+		return cmdBench(ctx, rest, stdout, stderr)
 	case "version":
 		fmt.Fprintf(stdout, "px360 %s (schema %d)\n", appVersion(), store.LatestSchema())
 		return nil
@@ -632,4 +637,44 @@ func orDash(s string) string {
 		return "-"
 	}
 	return s
+}
+
+// cmdBench is `px360 bench`: the product measures itself on this server. Without --data
+// it works on a temporary directory. It exits 1 when a scenario had errors.
+func cmdBench(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	f := newFlags("bench", stderr, "")
+	duration := f.Duration("duration", 30*time.Second, "time per scenario")
+	clients := f.Int("clients", 16, "concurrent clients")
+	quick := f.Bool("quick", false, "3 s per scenario on a small data set")
+	complaints := f.Int("complaints", 0, "create scale complaints until DATA has this many")
+	responses := f.Int("responses", 0, "create survey responses until DATA has this many")
+	only := f.String("only", "", "comma-separated scenarios to run (baseline always runs)")
+	if err := f.parse(args); err != nil {
+		return err
+	}
+	if *duration <= 0 || *clients <= 0 || *clients > 1024 || *complaints < 0 || *responses < 0 {
+		fmt.Fprintln(stderr, "px360 bench: --duration and --clients (1–1024) must be positive, --complaints and --responses not negative")
+		return errUsage
+	}
+	cfg := bench.Config{DataDir: *f.data, Duration: *duration, Clients: *clients, Quick: *quick, Complaints: *complaints,
+		Responses: *responses, Out: stdout}
+	if *only != "" {
+		for _, s := range strings.Split(*only, ",") {
+			if !slices.Contains(bench.Scenarios, strings.TrimSpace(s)) {
+				fmt.Fprintf(stderr, "px360 bench: unknown scenario %q (known: %s)\n", s, strings.Join(bench.Scenarios, ", "))
+				return errUsage
+			}
+			cfg.Only = append(cfg.Only, strings.TrimSpace(s))
+		}
+	}
+	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	ok, err := bench.Run(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return errors.New("some scenarios had errors")
+	}
+	return nil
 }

@@ -451,3 +451,28 @@ func TestIntegrationCommands(t *testing.T) {
 		t.Fatalf("list (never the key): %v\n%s", err, out)
 	}
 }
+
+// TestBenchQuick runs `px360 bench --quick` on a fresh data directory, as the issue asks:
+// every scenario prints its line and the run ends with "bench: done".
+func TestBenchQuick(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs every scenario for 3 s")
+	}
+	out, errOut, err := runCLI(t, "", "bench", "--quick", "--clients", "4", "--data", t.TempDir())
+	if err != nil {
+		t.Fatalf("%v\n%s\n%s", err, out, errOut)
+	}
+	for _, name := range []string{"baseline", "healthz", "complaint_list", "complaint_view", "complaint_create", "search",
+		"survey_page", "survey_submit", "hl7_mllp", "events_batch"} {
+		if !strings.Contains(out, "scenario="+name+" rps=") {
+			t.Errorf("no line for %s:\n%s", name, out)
+		}
+	}
+	if !strings.Contains(out, "memory: peak_rss_mb=") || !strings.HasSuffix(strings.TrimSpace(out), "bench: done") {
+		t.Errorf("output:\n%s", out)
+	}
+	t.Log(out)
+	if _, _, err := runCLI(t, "", "bench", "--only", "nosuch"); !errors.Is(err, errUsage) {
+		t.Fatalf("unknown scenario: %v", err)
+	}
+}

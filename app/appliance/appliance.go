@@ -59,6 +59,8 @@ type Config struct {
 	LoginBurst int
 	Log        *slog.Logger
 	Out        io.Writer // where start-up messages (demo logins) go
+	// Wrap, when set, wraps the web handler (px360 bench adds its baseline route).
+	Wrap func(http.Handler) http.Handler
 }
 
 // App is an opened data directory with its services.
@@ -334,7 +336,11 @@ func (a *App) ServeListener(ctx context.Context, ln net.Listener, ready func(add
 	hisWork.Add(1)
 	go func() { defer hisWork.Done(); a.processHIS(bg) }()
 	a.listenMLLP(bg, &hisWork)
-	srv := &http.Server{Handler: a.Web.Handler(), ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 2 * time.Minute,
+	handler := a.Web.Handler()
+	if a.cfg.Wrap != nil {
+		handler = a.cfg.Wrap(handler)
+	}
+	srv := &http.Server{Handler: handler, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 2 * time.Minute,
 		WriteTimeout: 2 * time.Minute, IdleTimeout: 2 * time.Minute,
 		ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn)}
 	errc := make(chan error, 1)
