@@ -7,6 +7,7 @@ package main
 import (
 	"bufio"
 	"context"
+	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -15,8 +16,10 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"runtime"
 	"runtime/debug"
 	"slices"
+	"strconv"
 	"strings"
 	"syscall"
 	"text/tabwriter"
@@ -27,6 +30,8 @@ import (
 
 	"px360/app"
 	"px360/app/accounts"
+	"px360/app/ai"
+	"px360/app/analysis"
 	"px360/app/appliance"
 	"px360/app/backups"
 	"px360/app/bench"
@@ -56,6 +61,7 @@ Usage:
   px360 hl7 parse [FILE]        (stdin when no file; one JSON line per message)
   px360 integration create [--data DIR] --name N --kind hl7|json [--hospital CODE] [--listen HOST:PORT]
   px360 integration list [--data DIR]
+  px360 analyze [--reprocess --data DIR]   (stdin lines "id<TAB>text" or text → one JSON line each)
   px360 bench [--data DIR] [--duration 30s] [--clients 16] [--quick] [--complaints N] [--responses N] [--only a,b]
   px360 version
 
@@ -155,6 +161,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return cmdIntegration(ctx, rest, stdout, stderr)
 	case "bench":
 		return cmdBench(ctx, rest, stdout, stderr)
+	case "analyze":
+		return cmdAnalyze(ctx, rest, stdin, stdout, stderr)
 	case "version":
 		fmt.Fprintf(stdout, "px360 %s (schema %d)\n", appVersion(), store.LatestSchema())
 		return nil
@@ -468,11 +476,57 @@ func cmdService(action string, args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	msg, err := install.Control(svc, action)
+	if action == "status" {
+		return printStatus(stdout, msg, err, *f.data, *f.addr)
+	}
 	if err != nil {
 		return err
 	}
 	fmt.Fprintln(stdout, msg)
 	return nil
+}
+
+// printStatus is `px360 status`: whether the service runs, where its data and log are,
+// and, until the first-run setup is done, the one-time setup code. The error is the
+// service manager's, returned after everything else was printed.
+func printStatus(w io.Writer, state string, serr error, dataDir, addr string) error {
+	if serr != nil {
+		state = "unknown (" + serr.Error() + ")"
+	}
+	fmt.Fprintf(w, "service:  %s\n", state)
+	if abs, err := filepath.Abs(dataDir); err == nil {
+		dataDir = abs
+	}
+	if _, err := os.Stat(dataDir); err != nil {
+		fmt.Fprintf(w, "data:     %s (not created yet)\n", dataDir)
+	} else {
+		fmt.Fprintf(w, "data:     %s\n", dataDir)
+	}
+	fmt.Fprintf(w, "log:      %s\n", logLocation())
+	url := displayAddr(addr)
+	if strings.HasPrefix(addr, ":") {
+		url = "http://localhost" + addr
+	}
+	code, err := appliance.ReadSetupCode(dataDir)
+	switch {
+	case err != nil:
+		fmt.Fprintf(w, "setup:    cannot read the setup code (%v): run this as root or Administrator\n", err)
+	case code != "":
+		fmt.Fprintf(w, "setup:    not done yet: open %s/setup on this server, or from another machine with the setup code\n", url)
+		fmt.Fprintf(w, "setup code: %s\n", code)
+	}
+	return serr
+}
+
+// logLocation says where the service's log goes on this system.
+func logLocation() string {
+	switch runtime.GOOS {
+	case "linux":
+		return "journalctl -u px360 (the systemd journal)"
+	case "windows":
+		return "Event Viewer, Windows Logs, Application, source px360 (service errors)"
+	}
+	return "the system log"
 }
 
 func cmdMaintain(ctx context.Context, cmd string, args []string, stdout, stderr io.Writer) error {
@@ -675,6 +729,59 @@ func cmdBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	if !ok {
 		return errors.New("some scenarios had errors")
+	}
+	return nil
+}
+
+// cmdAnalyze analyses comments from standard input, one per line ("id<TAB>text" or just
+// the text), and writes one JSON object per line. With --reprocess it re-analyses every
+// stored record of DATA instead (after a lexicon change).
+func cmdAnalyze(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
+	f := newFlags("analyze", stderr, "./px360-data")
+	reprocess := f.Bool("reprocess", false, "re-analyse every stored record of DATA")
+	if err := f.parse(args); err != nil {
+		return err
+	}
+	if *reprocess {
+		st, err := openStore(ctx, *f.data, true)
+		if err != nil {
+			return err
+		}
+		defer st.Close()
+		v, err := vault.Open(filepath.Join(*f.data, "keys"))
+		if err != nil {
+			return err
+		}
+		n, err := analysis.New(st, v, nil).Reprocess(ctx, nil)
+		fmt.Fprintf(stdout, "re-analysed %d records\n", n)
+		return err
+	}
+	a := ai.New(ai.Org{})
+	enc := json.NewEncoder(stdout)
+	enc.SetEscapeHTML(false)
+	sc := bufio.NewScanner(stdin)
+	sc.Buffer(make([]byte, 64<<10), 1<<20)
+	line := 0
+	for sc.Scan() {
+		line++
+		text := sc.Text()
+		id := strconv.Itoa(line)
+		if k, rest, ok := strings.Cut(text, "\t"); ok {
+			id, text = k, rest
+		}
+		if strings.TrimSpace(text) == "" {
+			continue
+		}
+		r := a.Analyze(text)
+		if err := enc.Encode(struct {
+			ID string `json:"id"`
+			ai.Result
+		}{id, r}); err != nil {
+			return err
+		}
+	}
+	if err := sc.Err(); err != nil {
+		return fmt.Errorf("line %d: %w", line+1, err)
 	}
 	return nil
 }

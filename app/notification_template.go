@@ -71,8 +71,19 @@ var NotificationKinds = []NotificationKind{
 	{NotifyActionAssigned, AudienceStaff, PurposeService, actionVars, staffChannels},
 	{NotifyActionApproval, AudienceStaff, PurposeService, actionVars, staffChannels},
 	{NotifyActionDecided, AudienceStaff, PurposeService, append(slices.Clone(actionVars), "status", "comment"), staffChannels},
+	{NotifyFeedbackResponse, AudiencePatient, PurposeService, feedbackVars, patientChannels},
+	{NotifyObservationAssigned, AudienceStaff, PurposeService, observationVars, staffChannels},
+	{NotifyObservationReminder, AudienceStaff, PurposeService, observationVars, staffChannels},
+	{NotifyObservationOverdue, AudienceStaff, PurposeService, observationVars, staffChannels},
+	{NotifyAppreciationReceived, AudienceStaff, PurposeService, appreciationVars, staffChannels},
 	{NotifyTest, AudienceStaff, PurposeService, nil, []Channel{ChannelEmail}},
 }
+
+// Variables of the feedback and observation keys (app/feedback.go).
+var (
+	feedbackVars    = []string{"patient_name", "tracking_code", "response", "opt_out_link"}
+	observationVars = []string{"observation_ref", "observation_link", "severity", "due_at"}
+)
 
 // Kind returns the description of key.
 func (k NotificationKey) Kind() (NotificationKind, bool) {

@@ -129,7 +129,8 @@ type navGroup struct {
 }
 
 var navigation = []navGroup{
-	{"nav.group.work", []navItem{{"/my-work", "nav.my_work", ""}, {"/", "nav.home", app.PermDashboard}, {"/account", "nav.account", ""}}},
+	{"nav.group.work", []navItem{{"/my-work", "nav.my_work", ""}, {"/", "nav.home", app.PermDashboard}, {"/insights", "nav.insights", app.PermDashboard},
+		{"/account", "nav.account", ""}}},
 	{"nav.group.organization", []navItem{
 		{"/admin/hospitals", "nav.hospitals", app.PermOrgView},
 		{"/admin/departments", "nav.departments", app.PermOrgView},
@@ -157,12 +158,27 @@ var navigation = []navGroup{
 		{"/rcas", "nav.rcas", app.PermActionView},
 		{"/admin/routing", "nav.routing", app.PermActionManage},
 	}},
+	{"nav.group.feedback", []navItem{
+		{"/feedback", "nav.feedback", app.PermFeedbackView},
+		{"/observations", "nav.observations", app.PermFeedbackView},
+	}},
+	{"nav.group.callcenter", []navItem{
+		{"/calls/new", "nav.calls_new", app.PermCallCenter},
+		{"/calls", "nav.calls", app.PermCallCenter},
+		{"/calls/performance", "nav.calls_performance", app.PermCallCenterManage},
+		{"/calls/import", "nav.calls_import", app.PermCallCenterManage},
+	}},
+	{"nav.group.appreciation", []navItem{
+		{"/appreciation", "nav.appreciation", app.PermAppreciationSend},
+		{"/appreciation/leaderboard", "nav.leaderboard", app.PermAppreciationSend},
+	}},
 	{"nav.group.admin", []navItem{
 		{"/admin/users", "nav.users", app.PermUserManage},
 		{"/admin/audit", "nav.audit", app.PermAuditView},
 		{"/admin/notifications", "nav.notifications", app.PermNotifyManage},
 		{"/admin/integrations", "nav.integrations", app.PermSystemManage},
 		{"/admin/journeys", "nav.journeys", app.PermSurveyManage},
+		{"/admin/analysis", "nav.analysis", app.PermSystemManage},
 		{"/admin/system", "nav.system", app.PermSystemManage},
 	}},
 }

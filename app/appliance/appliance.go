@@ -23,6 +23,7 @@ import (
 	"px360/app"
 	"px360/app/accounts"
 	"px360/app/actions"
+	"px360/app/analysis"
 	"px360/app/backups"
 	"px360/app/callcenter"
 	"px360/app/complaints"
@@ -83,6 +84,7 @@ type App struct {
 	HIS            *his.Service
 	Actions        *actions.Service
 	Feedback       *feedback.Service
+	Analysis       *analysis.Service
 	CallCenter     *callcenter.Service
 	Files          *files.Store
 	Outbox         *outbox.Dispatcher
@@ -154,6 +156,7 @@ func (a *App) open(ctx context.Context) error {
 	}
 	a.Files = files.New(filepath.Join(dir, "files"))
 	a.Actions = actions.New(a.Store, a.SLA, a.Notify, a.Files, a.cfg.Log)
+	a.Analysis = analysis.New(a.Store, a.Vault, a.cfg.Log)
 	a.Feedback = feedback.New(a.Store, a.Notify, a.SLA, a.Files, a.cfg.Log)
 	a.CallCenter = callcenter.New(a.Store, a.Notify, a.cfg.Log)
 	a.HIS = his.New(a.Store, a.Orgs, a.Surveys, a.cfg.Log)
@@ -164,7 +167,8 @@ func (a *App) open(ctx context.Context) error {
 	a.subscribe()
 	a.Notify.Subscribe(a.Outbox)
 	a.Actions.Subscribe(a.Outbox)
-	a.Web = web.New(web.Config{Store: a.Store, Accounts: a.Accounts, Orgs: a.Orgs, Complaints: a.Complaints, Taxonomy: a.Taxonomy, SLA: a.SLA, Duplicates: a.Duplicates, ComplaintSearch: a.ComplaintIndex, Backups: a.Backups, Notify: a.Notify, Surveys: a.Surveys, HIS: a.HIS, Actions: a.Actions, Feedback: a.Feedback, CallCenter: a.CallCenter, Search: a.Index,
+	a.Analysis.Subscribe(a.Outbox)
+	a.Web = web.New(web.Config{Store: a.Store, Accounts: a.Accounts, Orgs: a.Orgs, Complaints: a.Complaints, Taxonomy: a.Taxonomy, SLA: a.SLA, Duplicates: a.Duplicates, ComplaintSearch: a.ComplaintIndex, Backups: a.Backups, Notify: a.Notify, Surveys: a.Surveys, HIS: a.HIS, Actions: a.Actions, Feedback: a.Feedback, CallCenter: a.CallCenter, Analysis: a.Analysis, Search: a.Index,
 		Assets: assets.New(), Log: a.cfg.Log, Version: a.cfg.Version, DataDir: dir, SecureCookies: a.cfg.Secure,
 		LoginRate: a.cfg.LoginRate, LoginBurst: a.cfg.LoginBurst})
 	return nil
@@ -213,14 +217,15 @@ func (a *App) subscribe() {
 
 // sweep is the minute job: complaint SLA milestones, overdue explanation requests,
 // survey reminders and expiry, the surveys patient journeys scheduled, and the due-soon
-// and overdue notices of improvement actions.
+// and overdue notices of improvement actions, and observation reminders.
 func (a *App) sweep(ctx context.Context, now time.Time) (int, error) {
 	n, err := a.Complaints.Sweep(ctx, now)
 	m, err2 := a.Complaints.RemindExplanations(ctx, now)
 	k, err3 := a.Surveys.Sweep(ctx, now)
 	j, err4 := a.HIS.SendDue(ctx, now)
 	l, err5 := a.Actions.Sweep(ctx, now)
-	return n + m + k + j + l, errors.Join(err, err2, err3, err4, err5)
+	o, err6 := a.Feedback.Sweep(ctx, now)
+	return n + m + k + j + l + o, errors.Join(err, err2, err3, err4, err5, err6)
 }
 
 // Close closes the index and the database and releases the lock.
@@ -311,6 +316,9 @@ func (a *App) ServeListener(ctx context.Context, ln net.Listener, ready func(add
 		return fmt.Errorf("recover the notification queue: %w", err)
 	} else if n > 0 {
 		log.Warn("messages cut off by a crash go out again", "count", n)
+	}
+	if _, err := a.PrepareSetup(ctx); err != nil { // without a code the wizard still opens on the server itself
+		log.Error("prepare the first-run setup", "err", err)
 	}
 	sched, err := jobs.Start(tasks, jobs.Schedule{BackupAt: a.cfg.BackupAt, Location: loc}, log)
 	if err != nil {

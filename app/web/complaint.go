@@ -284,7 +284,7 @@ func (s *Server) complaintRecord(r *http.Request, id int64) (views.ComplaintReco
 		return views.ComplaintRecord{}, err
 	}
 	rec.Assign = views.Form{Values: url.Values{"department": {idString(c.DepartmentID)}, "assignee": {rec.Assignee.EmployeeNo}}}
-	for _, part := range []recordPart{s.attachmentsPart, s.duplicatesPart, s.explanationsPart} {
+	for _, part := range []recordPart{s.attachmentsPart, s.duplicatesPart, s.analysisPart, s.explanationsPart} {
 		main, side, err := part(r, c)
 		if err != nil {
 			return views.ComplaintRecord{}, err

@@ -74,6 +74,10 @@ func (s *Server) middleware(next http.Handler) http.Handler {
 			next.ServeHTTP(w, r) // no session work for static files and probes
 			return
 		}
+		if !setupExempt(r.URL.Path) && !s.setUp(r.Context()) { // no user yet: the first-run wizard first
+			s.needSetup(w, r)
+			return
+		}
 		withUser.ServeHTTP(w, r)
 	}))
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -99,8 +103,12 @@ func (s *Server) middleware(next http.Handler) http.Handler {
 				}
 			}
 			if r.URL.Path != "/healthz" && !strings.HasPrefix(r.URL.Path, "/assets/") {
+				ip, user := clientIP(r), *logUser
+				if anonymousPath(r.URL.Path) { // anonymous observations: no address or user (observation_public.go)
+					ip, user = "", ""
+				}
 				s.log.Info("request", "request_id", id, "method", r.Method, "path", logPath(r.URL.Path), "status", sw.status,
-					"bytes", sw.bytes, "ms", time.Since(start).Milliseconds(), "ip", clientIP(r), "user", *logUser)
+					"bytes", sw.bytes, "ms", time.Since(start).Milliseconds(), "ip", ip, "user", user)
 			}
 		}()
 		inner.ServeHTTP(sw, r)

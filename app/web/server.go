@@ -17,6 +17,7 @@ import (
 	"px360/app"
 	"px360/app/accounts"
 	"px360/app/actions"
+	"px360/app/analysis"
 	"px360/app/backups"
 	"px360/app/callcenter"
 	"px360/app/complaints"
@@ -54,6 +55,7 @@ type Config struct {
 	Actions         *actions.Service
 	Feedback        *feedback.Service
 	CallCenter      *callcenter.Service
+	Analysis        *analysis.Service
 	Search          Searcher
 	Assets          *assets.Assets
 	Log             *slog.Logger
@@ -78,6 +80,7 @@ type Server struct {
 	actions  *actions.Service
 	feedback *feedback.Service
 	calls    *callcenter.Service
+	analysis *analysis.Service
 	log      *slog.Logger
 	sessions *scs.SessionManager
 	limiter  *ipLimiter // sign-in, API tokens and reset links
@@ -87,6 +90,7 @@ type Server struct {
 	mux           *http.ServeMux
 	routes        []Route
 	handler       http.Handler
+	setup         setupState // whether the first-run wizard is over
 }
 
 // Access says who may call a route.
@@ -118,7 +122,7 @@ func New(cfg Config) *Server {
 	sm.Cookie.SameSite = http.SameSiteLaxMode
 	sm.Cookie.Secure = cfg.SecureCookies
 	sm.Cookie.Path = "/"
-	s := &Server{cfg: cfg, st: cfg.Store, accounts: cfg.Accounts, orgs: cfg.Orgs, compl: cfg.Complaints, notify: cfg.Notify, surveys: cfg.Surveys, his: cfg.HIS, actions: cfg.Actions, feedback: cfg.Feedback, calls: cfg.CallCenter, log: cfg.Log,
+	s := &Server{cfg: cfg, st: cfg.Store, accounts: cfg.Accounts, orgs: cfg.Orgs, compl: cfg.Complaints, notify: cfg.Notify, surveys: cfg.Surveys, his: cfg.HIS, actions: cfg.Actions, feedback: cfg.Feedback, calls: cfg.CallCenter, analysis: cfg.Analysis, log: cfg.Log,
 		sessions: sm, limiter: newIPLimiter(cfg.LoginRate, cfg.LoginBurst),
 		publicLimiter: newIPLimiter(cfg.LoginRate, cfg.LoginBurst), mux: http.NewServeMux()}
 	if s.tax = cfg.Taxonomy; s.tax == nil {
@@ -209,6 +213,8 @@ func (s *Server) registerRoutes() {
 	s.actionRoutes()
 	s.feedbackRoutes()
 	s.callCenterRoutes()
+	s.analysisRoutes()
+	s.setupRoutes()
 
 	s.public("POST /api/v1/auth/token", s.apiToken)
 	s.api("GET /api/v1/me", "", s.apiMe)
