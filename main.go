@@ -62,7 +62,7 @@ Usage:
   px360 integration create [--data DIR] --name N --kind hl7|json [--hospital CODE] [--listen HOST:PORT]
   px360 integration list [--data DIR]
   px360 analyze [--reprocess --data DIR]   (stdin lines "id<TAB>text" or text → one JSON line each)
-  px360 bench [--data DIR] [--duration 30s] [--clients 16] [--quick] [--complaints N] [--responses N] [--only a,b]
+  px360 bench [--data DIR] [--duration 30s] [--clients 16] [--quick] [--complaints N] [--responses N] [--only a,b] [--cpuprofile F]
   px360 version
 
 Environment: PX360_DATA and PX360_ADDR set the defaults of --data and --addr.
@@ -703,6 +703,7 @@ func cmdBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	complaints := f.Int("complaints", 0, "create scale complaints until DATA has this many")
 	responses := f.Int("responses", 0, "create survey responses until DATA has this many")
 	only := f.String("only", "", "comma-separated scenarios to run (baseline always runs)")
+	cpuProfile := f.String("cpuprofile", "", "write a CPU profile of the run to this file (go tool pprof)")
 	if err := f.parse(args); err != nil {
 		return err
 	}
@@ -711,7 +712,7 @@ func cmdBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return errUsage
 	}
 	cfg := bench.Config{DataDir: *f.data, Duration: *duration, Clients: *clients, Quick: *quick, Complaints: *complaints,
-		Responses: *responses, Out: stdout}
+		Responses: *responses, CPUProfile: *cpuProfile, Out: stdout}
 	if *only != "" {
 		for _, s := range strings.Split(*only, ",") {
 			if !slices.Contains(bench.Scenarios, strings.TrimSpace(s)) {

@@ -21,6 +21,7 @@ import (
 	"net/url"
 	"os"
 	"runtime"
+	"runtime/pprof"
 	"slices"
 	"strconv"
 	"strings"
@@ -47,6 +48,7 @@ type Config struct {
 	Complaints int  // scale data to create when DATA has fewer
 	Responses  int
 	Only       []string // scenario names to run (empty: all)
+	CPUProfile string   // write a CPU profile of the scenarios here ("": none)
 	Out        io.Writer
 }
 
@@ -99,6 +101,17 @@ func Run(ctx context.Context, cfg Config) (bool, error) {
 	defer b.close()
 	fmt.Fprintf(cfg.Out, "bench: data=%s complaints=%d responses=%d clients=%d duration=%s cpus=%d\n",
 		cfg.DataDir, b.complaints, b.responses, cfg.Clients, cfg.Duration, runtime.NumCPU())
+	if cfg.CPUProfile != "" {
+		f, err := os.Create(cfg.CPUProfile)
+		if err != nil {
+			return false, err
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return false, err
+		}
+		defer pprof.StopCPUProfile()
+	}
 	ok := true
 	var baseline float64
 	for _, name := range Scenarios {
