@@ -124,7 +124,11 @@ func (x *ComplaintIndex) Search(ctx context.Context, q ComplaintQuery) (Complain
 		bq := bleve.NewBooleanQuery()
 		bq.AddMust(match)
 		if filter != nil {
-			bq.AddFilter(filter) // a filter does not change scores
+			// The filter is a must clause, not a post-filter: the conjunction then skips
+			// through the hospital's and period's postings instead of scoring every
+			// complaint that contains the words. Its clauses are the same for every hit,
+			// so the order by relevance is unchanged.
+			bq.AddMust(filter)
 		}
 		req = bleve.NewSearchRequestOptions(bq, limit, offset, false)
 	default:
