@@ -445,3 +445,29 @@ func BenchmarkJSONBatch(b *testing.B) {
 	}
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "events/s")
 }
+
+// BenchmarkProcess measures applying stored events: patient upsert, visit, visit event
+// and journey per event, 200 per transaction.
+func BenchmarkProcess(b *testing.B) {
+	f := newFixture(b)
+	var batches []string
+	for i := 0; i < b.N; i += 1000 {
+		var evs []string
+		for k := i; k < min(i+1000, b.N); k++ {
+			e, _ := json.Marshal(his.JSONEvent{EventID: fmt.Sprint("p", k), Type: "A04", Hospital: "HHRUH", MRN: fmt.Sprint("M", k%5000),
+				Visit: fmt.Sprint("V", k), PatientClass: "O", Phone: "0501234567"})
+			evs = append(evs, string(e))
+		}
+		batches = append(batches, `{"events":[`+strings.Join(evs, ",")+`]}`)
+	}
+	for _, body := range batches {
+		if _, err := f.svc.ReceiveJSON(f.ctx, f.json, strings.NewReader(body)); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ResetTimer()
+	if _, err := f.svc.Process(f.ctx); err != nil {
+		b.Fatal(err)
+	}
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "events/s")
+}
