@@ -105,7 +105,7 @@ func (s *Store) migrate(ctx context.Context) error {
 func (s *Store) SchemaVersion(ctx context.Context) (int, error) {
 	db := s.W
 	if db == nil {
-		db = s.R
+		db = s.R.DB
 	}
 	var v int
 	err := db.QueryRowContext(ctx, `select coalesce(max(version), 0) from schema_migrations`).Scan(&v)

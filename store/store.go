@@ -14,6 +14,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"strings"
+	"sync"
 	"time"
 
 	"px360/app"
@@ -27,7 +28,7 @@ const DBFile = "px360.db"
 // Store is the database: W is the single writer connection, R the reader pool.
 type Store struct {
 	W        *sql.DB
-	R        *sql.DB
+	R        *ReadPool
 	path     string
 	now      func() time.Time
 	auditKey []byte
@@ -95,7 +96,7 @@ func Open(ctx context.Context, path string, opt Options) (*Store, error) {
 		s.Close()
 		return nil, fmt.Errorf("open database %s: %w", path, err)
 	}
-	s.R = r
+	s.R = &ReadPool{DB: r, stmts: map[string]*sql.Stmt{}}
 	return s, nil
 }
 
@@ -253,4 +254,67 @@ func nullID(id int64) any {
 		return nil
 	}
 	return id
+}
+
+// ReadPool is the reader connections. Reads run on statements prepared once per query
+// text (SQLite's parse and plan are a measurable part of a list page otherwise); the
+// cache keeps at most maxCachedStmts texts, queries past it run unprepared.
+type ReadPool struct {
+	*sql.DB
+	mu    sync.RWMutex
+	stmts map[string]*sql.Stmt
+}
+
+const maxCachedStmts = 1000
+
+func (p *ReadPool) stmt(ctx context.Context, query string) (*sql.Stmt, error) {
+	p.mu.RLock()
+	st, ok := p.stmts[query]
+	p.mu.RUnlock()
+	if ok {
+		return st, nil
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if st, ok := p.stmts[query]; ok {
+		return st, nil
+	}
+	if len(p.stmts) >= maxCachedStmts {
+		return nil, errors.New("statement cache full")
+	}
+	st, err := p.DB.PrepareContext(ctx, query)
+	if err != nil {
+		return nil, err
+	}
+	p.stmts[query] = st
+	return st, nil
+}
+
+// QueryContext runs a read on the statement prepared for query.
+func (p *ReadPool) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	st, err := p.stmt(ctx, query)
+	if err != nil { // not cacheable, or a bad query: run it plainly, which reports the error
+		return p.DB.QueryContext(ctx, query, args...)
+	}
+	return st.QueryContext(ctx, args...)
+}
+
+// QueryRowContext runs a one-row read on the statement prepared for query.
+func (p *ReadPool) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
+	st, err := p.stmt(ctx, query)
+	if err != nil {
+		return p.DB.QueryRowContext(ctx, query, args...)
+	}
+	return st.QueryRowContext(ctx, args...)
+}
+
+// Close closes the prepared statements and the pool.
+func (p *ReadPool) Close() error {
+	p.mu.Lock()
+	for q, st := range p.stmts {
+		st.Close()
+		delete(p.stmts, q)
+	}
+	p.mu.Unlock()
+	return p.DB.Close()
 }
