@@ -363,3 +363,21 @@ func TestObservationAndCallSignals(t *testing.T) {
 		t.Fatalf("calls: %+v", calls.Items)
 	}
 }
+
+func TestOnlyAdminsChangeRoutingAndApprovalChains(t *testing.T) {
+	f := newFixture(t)
+	rule := app.RoutingRule{HospitalID: f.hosp, Source: app.ActionFromSurvey, ToRole: app.RoleDepartmentManager, Active: true}
+	if _, err := f.svc.SaveRoutingRule(f.ctx, f.manager, rule); err == nil {
+		t.Fatal("a department manager changed the routing rules")
+	}
+	if _, err := f.svc.SaveRoutingRule(f.ctx, f.admin, rule); err != nil {
+		t.Fatalf("hospital admin: %v", err)
+	}
+	set := app.DefaultActionSettings(f.hosp)
+	if _, err := f.svc.SaveSettings(f.ctx, f.manager, set); !errors.Is(err, app.ErrForbidden) {
+		t.Fatalf("a department manager changed the approval chain: %v", err)
+	}
+	if _, err := f.svc.SaveSettings(f.ctx, f.admin, set); err != nil {
+		t.Fatalf("hospital admin: %v", err)
+	}
+}
