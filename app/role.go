@@ -48,8 +48,9 @@ const (
 	PermSurveySend   Perm = "survey.send"   // invite patients by hand or from a CSV
 	PermSurveyManage Perm = "survey.manage" // templates, ward links, fatigue and exclusion rules
 
-	PermActionView   Perm = "action.view"   // improvement actions and RCAs of the user's hospitals
-	PermActionManage Perm = "action.manage" // create, assign and cancel actions; RCAs; routing rules and approval chains
+	PermActionView    Perm = "action.view"    // improvement actions and RCAs of the user's hospitals
+	PermActionManage  Perm = "action.manage"  // create, assign and cancel actions; RCAs
+	PermRoutingManage Perm = "routing.manage" // action routing rules and approval chains
 
 	PermFeedbackView      Perm = "feedback.view"       // feedback and observations of the user's hospitals
 	PermFeedbackManage    Perm = "feedback.manage"     // review, classify, answer and resolve feedback and observations
@@ -63,12 +64,12 @@ var rolePerms = map[Role][]Perm{
 	RolePXAdmin: {PermDashboard, PermOrgView, PermOrgManage, PermHospitalManage, PermStaffView,
 		PermStaffManage, PermPatientView, PermPatientManage, PermUserManage, PermAuditView, PermSystemManage,
 		PermComplaintView, PermComplaintCreate, PermComplaintManage, PermTaxonomyManage, PermSLAManage,
-		PermNotifyManage, PermSurveyView, PermSurveySend, PermSurveyManage, PermActionView, PermActionManage,
+		PermNotifyManage, PermSurveyView, PermSurveySend, PermSurveyManage, PermActionView, PermActionManage, PermRoutingManage,
 		PermFeedbackView, PermFeedbackManage, PermCallCenter, PermCallCenterManage, PermAppreciationSend, PermAppreciationAdmin},
 	RoleHospitalAdmin: {PermDashboard, PermOrgView, PermOrgManage, PermStaffView, PermStaffManage,
 		PermPatientView, PermPatientManage, PermUserManage, PermAuditView,
 		PermComplaintView, PermComplaintCreate, PermComplaintManage, PermTaxonomyManage, PermSLAManage, PermNotifyManage,
-		PermSurveyView, PermSurveySend, PermSurveyManage, PermActionView, PermActionManage,
+		PermSurveyView, PermSurveySend, PermSurveyManage, PermActionView, PermActionManage, PermRoutingManage,
 		PermFeedbackView, PermFeedbackManage, PermCallCenter, PermCallCenterManage, PermAppreciationSend, PermAppreciationAdmin},
 	RoleDepartmentManager: {PermDashboard, PermOrgView, PermStaffView, PermPatientView,
 		PermComplaintView, PermComplaintCreate, PermComplaintManage, PermSurveyView, PermSurveySend, PermActionView, PermActionManage,

@@ -156,7 +156,7 @@ var navigation = []navGroup{
 	{"nav.group.actions", []navItem{
 		{"/actions", "nav.actions", app.PermActionView},
 		{"/rcas", "nav.rcas", app.PermActionView},
-		{"/admin/routing", "nav.routing", app.PermActionManage},
+		{"/admin/routing", "nav.routing", app.PermRoutingManage},
 	}},
 	{"nav.group.feedback", []navItem{
 		{"/feedback", "nav.feedback", app.PermFeedbackView},

@@ -16,15 +16,15 @@ import (
 // routingRoutes registers the routing rules (which user or queue a new action goes to)
 // and each hospital's approval chain and due times.
 func (s *Server) routingRoutes() {
-	s.page("GET /admin/routing", app.PermActionManage, s.routingPage)
-	s.page("GET /admin/routing/rules/new", app.PermActionManage, s.routingRuleNew)
-	s.page("POST /admin/routing/rules/new", app.PermActionManage, s.routingRuleSave)
-	s.page("GET /admin/routing/rules/{id}", app.PermActionManage, s.routingRuleEdit)
-	s.page("POST /admin/routing/rules/{id}", app.PermActionManage, s.routingRuleSave)
-	s.page("POST /admin/routing/rules/{id}/move", app.PermActionManage, s.routingRuleMove)
-	s.page("POST /admin/routing/rules/{id}/delete", app.PermActionManage, s.routingRuleDelete)
-	s.page("GET /admin/routing/settings/{id}", app.PermActionManage, s.actionSettingsEdit)
-	s.page("POST /admin/routing/settings/{id}", app.PermActionManage, s.actionSettingsSave)
+	s.page("GET /admin/routing", app.PermRoutingManage, s.routingPage)
+	s.page("GET /admin/routing/rules/new", app.PermRoutingManage, s.routingRuleNew)
+	s.page("POST /admin/routing/rules/new", app.PermRoutingManage, s.routingRuleSave)
+	s.page("GET /admin/routing/rules/{id}", app.PermRoutingManage, s.routingRuleEdit)
+	s.page("POST /admin/routing/rules/{id}", app.PermRoutingManage, s.routingRuleSave)
+	s.page("POST /admin/routing/rules/{id}/move", app.PermRoutingManage, s.routingRuleMove)
+	s.page("POST /admin/routing/rules/{id}/delete", app.PermRoutingManage, s.routingRuleDelete)
+	s.page("GET /admin/routing/settings/{id}", app.PermRoutingManage, s.actionSettingsEdit)
+	s.page("POST /admin/routing/settings/{id}", app.PermRoutingManage, s.actionSettingsSave)
 }
 
 func (s *Server) routingPage(w http.ResponseWriter, r *http.Request) {
