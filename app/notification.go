@@ -221,9 +221,3 @@ type ProviderConfig struct {
 	Config    []byte
 	UpdatedAt time.Time
 }
-
-// Event kinds of the notifications module.
-const (
-	EventMessageQueued = "notification.queued" // {"count": n}: wakes the senders
-	EventOptedOut      = "notification.opted_out"
-)

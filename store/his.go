@@ -129,7 +129,7 @@ func (s *Store) InsertInbound(ctx context.Context, msgs []Inbound) (ids []int64,
 				}
 				if err := tx.QueryRowContext(ctx, `insert into his_messages(integration_id, received_at, format, external_id, raw,
 					status, error, event, mrn, visit, processed_at) values (?,?,?,'',?,'duplicate',?,?,?,?,?) returning id`,
-					m.IntegrationID, ts(tx.now), m.Format, m.Raw, "duplicate of message "+itoa(first)+" ("+m.ExternalID+")",
+					m.IntegrationID, ts(tx.now), m.Format, m.Raw, "duplicate of message "+strconv.FormatInt(first, 10)+" ("+m.ExternalID+")",
 					m.Event, m.MRN, m.Visit, ts(tx.now)).Scan(&id); err != nil {
 					return err
 				}
@@ -145,8 +145,6 @@ func (s *Store) InsertInbound(ctx context.Context, msgs []Inbound) (ids []int64,
 	})
 	return ids, fresh, err
 }
-
-func itoa(n int64) string { return strconv.FormatInt(n, 10) }
 
 const inboundCols = `id, integration_id, received_at, format, external_id, raw, nid_enc, status, error, event, mrn, visit,
 	coalesce(hospital_id, 0), processed_at, attempts`

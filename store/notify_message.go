@@ -299,21 +299,6 @@ func (tx *Tx) SuppressPending(ctx context.Context, contact string, ch app.Channe
 	return res.RowsAffected()
 }
 
-// MessageCounts returns how many messages are in each status (for the system page),
-// counting at most app.CountCap per status.
-func (s *Store) MessageCounts(ctx context.Context) (map[app.MessageStatus]int, error) {
-	out := map[app.MessageStatus]int{}
-	for _, st := range app.MessageStatuses {
-		var n int
-		if err := s.R.QueryRowContext(ctx, `select count(*) from (select 1 from notify_messages where status = ? limit ?)`,
-			st, app.CountCap).Scan(&n); err != nil {
-			return nil, err
-		}
-		out[st] = n
-	}
-	return out, nil
-}
-
 // ClaimMessage leases one pending message by id (a test message sent right away).
 func (s *Store) ClaimMessage(ctx context.Context, id int64, now time.Time, lease time.Duration) (app.Message, error) {
 	var m app.Message

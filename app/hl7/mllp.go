@@ -17,9 +17,6 @@ const (
 	carriage   = 0x0d
 )
 
-// ErrFrame is a stream that is not MLLP-framed as it should be.
-var ErrFrame = errors.New("hl7: bad MLLP frame")
-
 // ReadFrame reads one MLLP-framed message from r (bytes before the start block are
 // skipped). It returns io.EOF at a clean end of stream.
 func ReadFrame(r *bufio.Reader) ([]byte, error) {

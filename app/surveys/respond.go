@@ -39,9 +39,6 @@ func (f Form) Current() app.SurveyPage {
 	return app.SurveyPage{}
 }
 
-// Last reports whether the current page is the last one.
-func (f Form) Last() bool { return f.Page >= len(f.Pages)-1 }
-
 // Open returns the survey behind a link, marking it opened. A malformed or unknown token
 // gives ErrUnknownLink, an expired one ErrExpired; a completed one returns the form with
 // Completed set.
