@@ -3,8 +3,6 @@ package appliance_test
 import (
 	"context"
 	"fmt"
-	"log/slog"
-	"net"
 	"os"
 	"path/filepath"
 	"strings"
@@ -25,7 +23,7 @@ import (
 // record page then shows it closed, with the evidence and the decision.
 func TestActionBrowser(t *testing.T) {
 	chromium := findChromium(t)
-	a, base := startActionAppliance(t)
+	a, base, _ := startAppliance(t, true)
 	action := prepareAction(t, a)
 	record := fmt.Sprintf("%s/actions/%d", base, action.ID)
 	evidence := filepath.Join(t.TempDir(), "new-signage.txt")
@@ -152,46 +150,4 @@ func prepareAction(t *testing.T, a *appliance.App) app.Action {
 		t.Fatal(err)
 	}
 	return act
-}
-
-// startActionAppliance is startAppliance that also hands back the appliance, so the
-// test can prepare data through its services before the browser comes.
-func startActionAppliance(t *testing.T) (*appliance.App, string) {
-	t.Helper()
-	ctx, stop := context.WithCancel(context.Background())
-	log := slog.New(slog.NewTextHandler(t.Output(), &slog.HandlerOptions{Level: slog.LevelWarn}))
-	a, err := appliance.Open(ctx, appliance.Config{DataDir: t.TempDir(), Version: "test", BackupAt: "off", Log: log})
-	if err != nil {
-		stop()
-		t.Fatal(err)
-	}
-	var served chan error
-	t.Cleanup(func() {
-		stop()
-		if served != nil {
-			if err := <-served; err != nil {
-				t.Errorf("serve: %v", err)
-			}
-		}
-		if err := a.Close(); err != nil {
-			t.Errorf("close: %v", err)
-		}
-	})
-	if err := a.LoadDemo(ctx); err != nil {
-		t.Fatal(err)
-	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	served = make(chan error, 1)
-	ready := make(chan struct{})
-	go func() { served <- a.ServeListener(ctx, ln, func(string) { close(ready) }) }()
-	select {
-	case <-ready:
-	case err := <-served:
-		served <- nil
-		t.Fatalf("the server did not start: %v", err)
-	}
-	return a, "http://" + ln.Addr().String()
 }

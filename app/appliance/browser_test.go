@@ -34,7 +34,7 @@ const (
 // the user's input kept.
 func TestBrowser(t *testing.T) {
 	chromium := findChromium(t)
-	base := startAppliance(t)
+	_, base, _ := startAppliance(t, true)
 	b := newBrowser(t, chromium)
 
 	steps := []struct {
@@ -183,13 +183,16 @@ func findChromium(t *testing.T) string {
 	return ""
 }
 
-// startAppliance opens a fresh data directory with the demo data, serves it on a
-// free local port, and returns the base URL. Cleanup stops the server and closes.
-func startAppliance(t *testing.T) string {
+// startAppliance opens a fresh data directory (with the demo data when demo is true),
+// serves it on a free local port, and returns the appliance — so a test can prepare data
+// through its services — the base URL and the data directory. Cleanup stops the server
+// and closes.
+func startAppliance(t *testing.T, demo bool) (a *appliance.App, base, dir string) {
 	t.Helper()
 	ctx, stop := context.WithCancel(context.Background())
 	log := slog.New(slog.NewTextHandler(t.Output(), &slog.HandlerOptions{Level: slog.LevelWarn}))
-	a, err := appliance.Open(ctx, appliance.Config{DataDir: t.TempDir(), Version: "test", BackupAt: "off", Log: log})
+	dir = t.TempDir()
+	a, err := appliance.Open(ctx, appliance.Config{DataDir: dir, Version: "test", BackupAt: "off", Log: log})
 	if err != nil {
 		stop()
 		t.Fatal(err)
@@ -206,8 +209,10 @@ func startAppliance(t *testing.T) string {
 			t.Errorf("close: %v", err)
 		}
 	})
-	if err := a.LoadDemo(ctx); err != nil {
-		t.Fatal(err)
+	if demo {
+		if err := a.LoadDemo(ctx); err != nil {
+			t.Fatal(err)
+		}
 	}
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -222,7 +227,7 @@ func startAppliance(t *testing.T) string {
 		served <- nil // already reported; Cleanup must not wait for it again
 		t.Fatalf("the server did not start: %v", err)
 	}
-	return "http://" + ln.Addr().String()
+	return a, "http://" + ln.Addr().String(), dir
 }
 
 // browser is one headless Chromium tab.

@@ -1,9 +1,6 @@
 package appliance_test
 
 import (
-	"context"
-	"log/slog"
-	"net"
 	"os"
 	"path/filepath"
 	"strings"
@@ -11,7 +8,6 @@ import (
 
 	"github.com/chromedp/chromedp"
 
-	"px360/app/appliance"
 	"px360/app/web"
 )
 
@@ -22,7 +18,7 @@ import (
 // form signs the new PX admin in on the dashboard, and /setup is then gone (404).
 func TestBrowserSetupWizard(t *testing.T) {
 	chromium := findChromium(t)
-	base, dir := startFreshAppliance(t)
+	_, base, dir := startAppliance(t, false)
 	if _, err := os.Stat(filepath.Join(dir, web.SetupCodeFile)); err != nil {
 		t.Fatalf("serve wrote no setup code: %v", err)
 	}
@@ -123,42 +119,4 @@ func TestBrowserSetupWizard(t *testing.T) {
 			return
 		}
 	}
-}
-
-// startFreshAppliance serves an empty data directory (no demo data, no user) on a free
-// local port, as `px360 serve` does after an install, and returns the base URL and DATA.
-func startFreshAppliance(t *testing.T) (string, string) {
-	t.Helper()
-	ctx, stop := context.WithCancel(context.Background())
-	log := slog.New(slog.NewTextHandler(t.Output(), &slog.HandlerOptions{Level: slog.LevelError}))
-	dir := t.TempDir()
-	a, err := appliance.Open(ctx, appliance.Config{DataDir: dir, Version: "test", BackupAt: "off", Log: log})
-	if err != nil {
-		stop()
-		t.Fatal(err)
-	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		stop()
-		a.Close()
-		t.Fatal(err)
-	}
-	served, ready := make(chan error, 1), make(chan struct{})
-	go func() { served <- a.ServeListener(ctx, ln, func(string) { close(ready) }) }()
-	t.Cleanup(func() {
-		stop()
-		if err := <-served; err != nil {
-			t.Errorf("serve: %v", err)
-		}
-		if err := a.Close(); err != nil {
-			t.Errorf("close: %v", err)
-		}
-	})
-	select {
-	case <-ready:
-	case err := <-served:
-		served <- nil
-		t.Fatalf("the server did not start: %v", err)
-	}
-	return "http://" + ln.Addr().String(), dir
 }

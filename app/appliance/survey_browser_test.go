@@ -3,8 +3,6 @@ package appliance_test
 import (
 	"context"
 	"fmt"
-	"log/slog"
-	"net"
 	"regexp"
 	"slices"
 	"strings"
@@ -25,7 +23,7 @@ import (
 // on the summary, and the last page leads to the thank-you page.
 func TestSurveyBrowser(t *testing.T) {
 	chromium := findChromium(t)
-	a, base := startApplianceWithApp(t)
+	a, base, _ := startAppliance(t, true)
 	token := inviteToSurvey(t, a)
 	b := newBrowser(t, chromium)
 
@@ -198,46 +196,4 @@ func inviteToSurvey(t *testing.T, a *appliance.App) string {
 		t.Fatalf("no survey link in %q", m.Body)
 	}
 	return link[1]
-}
-
-// startApplianceWithApp is startAppliance that also hands back the appliance, so a
-// test can prepare data through it before the browser comes.
-func startApplianceWithApp(t *testing.T) (*appliance.App, string) {
-	t.Helper()
-	ctx, stop := context.WithCancel(context.Background())
-	log := slog.New(slog.NewTextHandler(t.Output(), &slog.HandlerOptions{Level: slog.LevelWarn}))
-	a, err := appliance.Open(ctx, appliance.Config{DataDir: t.TempDir(), Version: "test", BackupAt: "off", Log: log})
-	if err != nil {
-		stop()
-		t.Fatal(err)
-	}
-	var served chan error
-	t.Cleanup(func() {
-		stop()
-		if served != nil {
-			if err := <-served; err != nil {
-				t.Errorf("serve: %v", err)
-			}
-		}
-		if err := a.Close(); err != nil {
-			t.Errorf("close: %v", err)
-		}
-	})
-	if err := a.LoadDemo(ctx); err != nil {
-		t.Fatal(err)
-	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	served = make(chan error, 1)
-	ready := make(chan struct{})
-	go func() { served <- a.ServeListener(ctx, ln, func(string) { close(ready) }) }()
-	select {
-	case <-ready:
-	case err := <-served:
-		served <- nil
-		t.Fatalf("the server did not start: %v", err)
-	}
-	return a, "http://" + ln.Addr().String()
 }
