@@ -288,25 +288,8 @@ func (s *Server) actionDo(w http.ResponseWriter, r *http.Request, flash string,
 // (422), conflicts (409) and refusals (403) as a message at the top, anything else as an
 // error page.
 func (s *Server) actionRefused(w http.ResponseWriter, r *http.Request, id int64, err error, keep func(rec *views.ActionRecord)) {
-	status := statusOf(err)
-	switch {
-	case formError(err):
-		status = http.StatusUnprocessableEntity
-	case app.ErrorCode(err) == app.EConflict, app.ErrorCode(err) == app.EForbidden:
-	default:
-		s.fail(w, r, err)
-		return
-	}
-	rec, lerr := s.actionRecord(r, id) // reloaded: the page shows the action as it now is
-	if lerr != nil {
-		s.fail(w, r, lerr)
-		return
-	}
-	keep(&rec)
-	if !formError(err) {
-		rec.Conflict = app.ErrorMessage(err)
-	}
-	s.render(w, r, status, views.ActionPage(s.frame(r), rec))
+	refusedPage(s, w, r, err, true, func() (views.ActionRecord, error) { return s.actionRecord(r, id) },
+		func(rec *views.ActionRecord, conflict string) { keep(rec); rec.Conflict = conflict }, views.ActionPage)
 }
 
 func (s *Server) actionMove(w http.ResponseWriter, r *http.Request) {

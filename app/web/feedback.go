@@ -130,29 +130,13 @@ func (s *Server) feedbackAction(w http.ResponseWriter, r *http.Request, flash st
 // feedbackDone answers a change of feedback id: back to the record on success, else the
 // record again with the refused form kept.
 func (s *Server) feedbackDone(w http.ResponseWriter, r *http.Request, id int64, flash string, err error, keep func(rec *views.FeedbackRecord)) {
-	status := statusOf(err)
-	switch {
-	case err == nil:
+	if err == nil {
 		s.flash(r, flash)
 		http.Redirect(w, r, "/feedback/"+strconv.FormatInt(id, 10), http.StatusSeeOther)
 		return
-	case formError(err):
-		status = http.StatusUnprocessableEntity
-	case app.ErrorCode(err) == app.EConflict:
-	default:
-		s.fail(w, r, err)
-		return
 	}
-	rec, lerr := s.feedbackRecord(r, id)
-	if lerr != nil {
-		s.fail(w, r, lerr)
-		return
-	}
-	keep(&rec)
-	if !formError(err) {
-		rec.Conflict = app.ErrorMessage(err)
-	}
-	s.render(w, r, status, views.FeedbackPage(s.frame(r), rec))
+	refusedPage(s, w, r, err, false, func() (views.FeedbackRecord, error) { return s.feedbackRecord(r, id) },
+		func(rec *views.FeedbackRecord, conflict string) { keep(rec); rec.Conflict = conflict }, views.FeedbackPage)
 }
 
 func (s *Server) feedbackMove(w http.ResponseWriter, r *http.Request) {

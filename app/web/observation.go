@@ -194,29 +194,13 @@ func (s *Server) observationAction(w http.ResponseWriter, r *http.Request, flash
 // observationDone answers a change of observation id: back to the record on success,
 // else the record again with the refused form kept.
 func (s *Server) observationDone(w http.ResponseWriter, r *http.Request, id int64, flash string, err error, keep func(rec *views.ObservationRecord)) {
-	status := statusOf(err)
-	switch {
-	case err == nil:
+	if err == nil {
 		s.flash(r, flash)
 		http.Redirect(w, r, "/observations/"+strconv.FormatInt(id, 10), http.StatusSeeOther)
 		return
-	case formError(err):
-		status = http.StatusUnprocessableEntity
-	case app.ErrorCode(err) == app.EConflict:
-	default:
-		s.fail(w, r, err)
-		return
 	}
-	rec, lerr := s.observationRecord(r, id)
-	if lerr != nil {
-		s.fail(w, r, lerr)
-		return
-	}
-	keep(&rec)
-	if !formError(err) {
-		rec.Conflict = app.ErrorMessage(err)
-	}
-	s.render(w, r, status, views.ObservationPage(s.frame(r), rec))
+	refusedPage(s, w, r, err, false, func() (views.ObservationRecord, error) { return s.observationRecord(r, id) },
+		func(rec *views.ObservationRecord, conflict string) { keep(rec); rec.Conflict = conflict }, views.ObservationPage)
 }
 
 func (s *Server) observationMove(w http.ResponseWriter, r *http.Request) {

@@ -309,25 +309,8 @@ func (s *Server) rcaReport(w http.ResponseWriter, r *http.Request) {
 // rcaRefused re-renders the RCA page after a refused change: field errors in their form
 // (422), a refused status move with its message (409); anything else fails.
 func (s *Server) rcaRefused(w http.ResponseWriter, r *http.Request, id int64, err error, keep func(rec *views.RCARecord)) {
-	status := http.StatusConflict
-	switch {
-	case formError(err):
-		status = http.StatusUnprocessableEntity
-	case app.ErrorCode(err) == app.EConflict:
-	default:
-		s.fail(w, r, err)
-		return
-	}
-	rec, lerr := s.rcaRecord(r, id)
-	if lerr != nil {
-		s.fail(w, r, lerr)
-		return
-	}
-	keep(&rec)
-	if !formError(err) {
-		rec.Conflict = app.ErrorMessage(err)
-	}
-	s.render(w, r, status, views.RCAPage(s.frame(r), rec))
+	refusedPage(s, w, r, err, false, func() (views.RCARecord, error) { return s.rcaRecord(r, id) },
+		func(rec *views.RCARecord, conflict string) { keep(rec); rec.Conflict = conflict }, views.RCAPage)
 }
 
 // rcaSave saves the whole analysis from the editor.
