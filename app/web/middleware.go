@@ -97,17 +97,19 @@ func (s *Server) middleware(next http.Handler) http.Handler {
 		r = r.WithContext(ctx)
 		defer func() {
 			if p := recover(); p != nil {
-				s.log.Error("panic", "request_id", id, "path", r.URL.Path, "panic", p, "stack", string(debug.Stack()))
+				shown, _ := logPath(r.URL.Path)
+				s.log.Error("panic", "request_id", id, "path", shown, "panic", p, "stack", string(debug.Stack()))
 				if sw.status == 0 {
 					s.errorPage(sw, r, http.StatusInternalServerError)
 				}
 			}
 			if r.URL.Path != "/healthz" && !strings.HasPrefix(r.URL.Path, "/assets/") {
 				ip, user := clientIP(r), *logUser
-				if anonymousPath(r.URL.Path) { // anonymous observations: no address or user (observation_public.go)
+				shown, anonymous := logPath(r.URL.Path)
+				if anonymous {
 					ip, user = "", ""
 				}
-				s.log.Info("request", "request_id", id, "method", r.Method, "path", logPath(r.URL.Path), "status", sw.status,
+				s.log.Info("request", "request_id", id, "method", r.Method, "path", shown, "status", sw.status,
 					"bytes", sw.bytes, "ms", time.Since(start).Milliseconds(), "ip", ip, "user", user)
 			}
 		}()
@@ -145,14 +147,19 @@ func (s *Server) identify(next http.Handler) http.Handler {
 	})
 }
 
-// logPath is the path as the access log may show it: one-time reset tokens are secrets.
-func logPath(p string) string {
-	for _, secret := range []string{"/password/reset/", "/s/", "/o/"} { // reset links, survey links, opt-out links
+// logPath is how the logs may show a request's path: the tokens of reset, survey and
+// opt-out links are secrets and are cut off; anonymous reports that the line must be
+// written without the client's address and user — the anonymous observation intake
+// (form, tracking, API), so a report cannot be tied to its reporter through the logs.
+func logPath(p string) (shown string, anonymous bool) {
+	for _, secret := range []string{"/password/reset/", "/s/", "/o/"} {
 		if strings.HasPrefix(p, secret) {
-			return secret + "…"
+			return secret + "…", false
 		}
 	}
-	return p
+	anonymous = p == "/observe" || strings.HasPrefix(p, "/observe/") || p == "/api/v1/public/observations" ||
+		strings.HasPrefix(p, "/api/v1/public/observations/")
+	return p, anonymous
 }
 
 // idleLimit signs a session out after this long without a request. The last-seen time is

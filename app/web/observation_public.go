@@ -17,16 +17,8 @@ import (
 // about the request may reach the report or the logs: the handlers pass the service only
 // what the form says (never the address, browser, session or user), log nothing about
 // the reporter (a filled honeypot is logged without an address), and the access log
-// leaves out the client address and user for these paths (see anonymousPath). The
+// leaves out the client address and user for these paths (see logPath in middleware.go). The
 // per-address rate limit lives in memory only.
-
-// anonymousPath reports the paths of the anonymous observation intake (form, tracking,
-// API). The access log writes their lines without the client address and user, so a
-// report cannot be tied to its reporter through the logs either.
-func anonymousPath(p string) bool {
-	return p == "/observe" || strings.HasPrefix(p, "/observe/") || p == "/api/v1/public/observations" ||
-		strings.HasPrefix(p, "/api/v1/public/observations/")
-}
 
 // publicObservation is what a reporter gives on the form or the public API.
 type publicObservation struct {

@@ -448,3 +448,23 @@ func TestObservationPublicAPIAndStaffWorkflow(t *testing.T) {
 		t.Fatalf("another hospital's rules: %d", r.status)
 	}
 }
+
+// TestLinkTokensStayOutOfTheLog: survey, opt-out and password-reset links carry secrets
+// in their path; the access log shows the path without them.
+func TestLinkTokensStayOutOfTheLog(t *testing.T) {
+	logs := &logBuffer{}
+	e := newEnvWith(t, appliance.Config{LoginRate: rate.Inf,
+		Log: slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))})
+	c := e.client()
+	for _, p := range []string{"/s/SecretSurveyToken0123456", "/o/secretoptouttoken", "/password/reset/SecretResetToken42"} {
+		e.get(c, p)
+	}
+	for _, secret := range []string{"SecretSurveyToken0123456", "secretoptouttoken", "SecretResetToken42"} {
+		if strings.Contains(logs.String(), secret) {
+			t.Errorf("the log shows %s", secret)
+		}
+	}
+	if !strings.Contains(logs.String(), `path=/s/…`) {
+		t.Errorf("no access-log line for the survey link:\n%s", logs.String())
+	}
+}
