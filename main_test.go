@@ -458,7 +458,7 @@ func TestBenchQuick(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs every scenario for 3 s")
 	}
-	out, errOut, err := runCLI(t, "", "bench", "--quick", "--clients", "4", "--data", t.TempDir())
+	out, errOut, err := runCLI(t, "", "bench", "--quick", "--data", t.TempDir())
 	if err != nil {
 		t.Fatalf("%v\n%s\n%s", err, out, errOut)
 	}

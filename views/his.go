@@ -304,11 +304,11 @@ func rawForDisplay(m app.InboundMessage) string {
 
 var jsonNationalID = regexp.MustCompile(`("national_id"\s*:\s*")([^"\\]*)(")`)
 
-// maskID keeps the last four characters of an identifier. The service already keeps
-// national IDs out of the stored text (a marker stands in their place); this covers
-// messages stored before that, and short IDs it leaves in place.
+// maskID keeps the last four characters of a national ID. The service already keeps
+// national IDs out of the stored text (a marker stands in their place); this covers the
+// short ones it leaves in place. Anything that is not digits (the marker) is shown as it is.
 func maskID(id string) string {
-	if id == "[national-id]" {
+	if id == "" || strings.Trim(id, "0123456789") != "" {
 		return id
 	}
 	r := []rune(id)
