@@ -59,25 +59,29 @@ func (s *Service) EnsureDefaults(ctx context.Context) error {
 // its class) and completes the stages the event triggers; a completed stage with a
 // survey schedules it.
 func (s *Service) advanceJourney(ctx context.Context, tx *store.Tx, h app.Hospital, v app.Visit, ev app.HISEvent, msgID int64, first bool) error {
-	j, err := tx.JourneyOfVisit(ctx, v.ID)
-	if errors.Is(err, app.ErrNotFound) {
-		t, err := tx.JourneyFor(ctx, s.st, h.ID, v.PatientClass)
-		if errors.Is(err, app.ErrNotFound) {
+	var j app.JourneyInstance
+	var t app.JourneyTemplate
+	var err error = app.ErrNotFound
+	if !first { // a visit's first event has no journey yet
+		j, err = tx.JourneyOfVisit(ctx, v.ID)
+	}
+	switch {
+	case errors.Is(err, app.ErrNotFound):
+		if t, err = tx.JourneyFor(ctx, s.st, h.ID, v.PatientClass); errors.Is(err, app.ErrNotFound) {
 			return nil // no journey for this kind of visit
-		}
-		if err != nil {
+		} else if err != nil {
 			return err
 		}
 		j = app.JourneyInstance{VisitID: v.ID, TemplateID: t.ID, StartedAt: ev.OccurredAt}
 		if err := tx.StartJourney(ctx, &j); err != nil {
 			return err
 		}
-	} else if err != nil {
+	case err != nil:
 		return err
-	}
-	t, err := s.st.JourneyTemplateByID(ctx, j.TemplateID)
-	if err != nil {
-		return err
+	default:
+		if t, err = s.st.JourneyTemplateByID(ctx, j.TemplateID); err != nil {
+			return err
+		}
 	}
 	switch ev.Event {
 	case "A11":
