@@ -20,6 +20,14 @@ type Hospital struct {
 	Active         bool
 }
 
+// Zone is the hospital's time zone (Riyadh when its name does not load).
+func (h Hospital) Zone() *time.Location {
+	if l, err := Location(h.TimeZone); err == nil {
+		return l
+	}
+	return Riyadh()
+}
+
 // DepartmentCategory classifies departments as the reference does.
 type DepartmentCategory string
 

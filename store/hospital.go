@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"px360/app"
 )
@@ -52,6 +53,14 @@ func (s *Store) Hospitals(ctx context.Context, scope app.Scope) ([]app.Hospital,
 		hs = append(hs, h)
 	}
 	return hs, rows.Err()
+}
+
+// HospitalZone is a hospital's time zone (Riyadh when the hospital is unknown).
+func (s *Store) HospitalZone(ctx context.Context, hospitalID int64) *time.Location {
+	if h, err := s.HospitalByID(ctx, app.System.Scope, hospitalID); err == nil {
+		return h.Zone()
+	}
+	return app.Riyadh()
 }
 
 // HospitalByID returns the hospital if it is in scope.

@@ -248,12 +248,7 @@ func (s *Service) owners(ctx context.Context, a app.Action) ([]notify.Recipient,
 // request builds the notification of an action for people.
 func (s *Service) request(ctx context.Context, a app.Action, key app.NotificationKey, people []notify.Recipient, ref, comment string) notify.Request {
 	base := s.notify.PublicURL(ctx)
-	loc := app.Riyadh()
-	if h, err := s.st.HospitalByID(ctx, app.System.Scope, a.HospitalID); err == nil {
-		if l, err := app.Location(h.TimeZone); err == nil {
-			loc = l
-		}
-	}
+	loc := s.st.HospitalZone(ctx, a.HospitalID)
 	return notify.Request{Key: key, HospitalID: a.HospitalID, Staff: people, Link: fmt.Sprintf("/actions/%d", a.ID), Ref: ref,
 		Vars: func(lang string) map[string]string {
 			return map[string]string{"action_ref": fmt.Sprintf("#%d", a.ID), "action_title": app.Name(lang, a.TitleEN, a.TitleAR),

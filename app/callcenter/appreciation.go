@@ -248,12 +248,7 @@ func (s *Service) deliver(ctx context.Context, tx *store.Tx, a *app.Appreciation
 
 // zone is hospital's time zone (Riyadh when unknown).
 func (s *Service) zone(ctx context.Context, hospitalID int64) *time.Location {
-	if h, err := s.st.HospitalByID(ctx, app.System.Scope, hospitalID); err == nil {
-		if loc, err := app.Location(h.TimeZone); err == nil {
-			return loc
-		}
-	}
-	return app.Riyadh()
+	return s.st.HospitalZone(ctx, hospitalID)
 }
 
 func (s *Service) tr(lang, key string) string {

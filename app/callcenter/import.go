@@ -262,10 +262,7 @@ func (s *Service) ImportCalls(ctx context.Context, by app.Principal, hospitalID 
 	if err != nil {
 		return rep, app.FieldErrors{"hospital": "err.hospital_not_allowed"}.Err()
 	}
-	loc, err := app.Location(h.TimeZone)
-	if err != nil {
-		loc = app.Riyadh()
-	}
+	loc := h.Zone()
 	header, lines, err := readCallFile(r, mapping)
 	rep.Header, rep.Rows = header, len(lines)
 	if err != nil {

@@ -106,12 +106,7 @@ func analysisEvent(ctx context.Context, tx *store.Tx, recordType string, id, hos
 
 // hospitalZone is the time zone a hospital's times are written in for notifications.
 func (s *Service) hospitalZone(ctx context.Context, hospitalID int64) *time.Location {
-	if h, err := s.st.HospitalByID(ctx, app.System.Scope, hospitalID); err == nil {
-		if loc, err := app.Location(h.TimeZone); err == nil {
-			return loc
-		}
-	}
-	return app.Riyadh()
+	return s.st.HospitalZone(ctx, hospitalID)
 }
 
 // tr translates a catalog key through the notifications module's translator.

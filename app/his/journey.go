@@ -108,10 +108,7 @@ func (s *Service) advanceJourney(ctx context.Context, tx *store.Tx, h app.Hospit
 	if j.Status == "cancelled" {
 		return nil
 	}
-	loc := app.Riyadh()
-	if l, err := app.Location(h.TimeZone); err == nil {
-		loc = l
-	}
+	loc := h.Zone()
 	done := len(j.Completed)
 	for _, st := range t.Stages {
 		if st.TriggerEvent != ev.Event {

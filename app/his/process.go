@@ -90,9 +90,7 @@ func (s *Service) apply(ctx context.Context, tx *store.Tx, in app.Integration, m
 	loc := app.Riyadh()
 	if in.HospitalID != 0 {
 		if h, err := s.hospitalOf(ctx, in, "", hospitals); err == nil {
-			if l, err := app.Location(h.TimeZone); err == nil {
-				loc = l
-			}
+			loc = h.Zone()
 		}
 	}
 	switch m.Format {

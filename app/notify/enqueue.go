@@ -274,13 +274,7 @@ func (s *Service) holdUntil(ctx context.Context, m app.Message, now time.Time) (
 		}
 	}
 	if m.Channel.Phone() {
-		loc := app.Riyadh()
-		if h, err := s.st.HospitalByID(ctx, app.System.Scope, m.HospitalID); err == nil {
-			if l, err := app.Location(h.TimeZone); err == nil {
-				loc = l
-			}
-		}
-		if quiet, until := rules.Quiet(at, loc); quiet {
+		if quiet, until := rules.Quiet(at, s.st.HospitalZone(ctx, m.HospitalID)); quiet {
 			at = until
 		}
 	}

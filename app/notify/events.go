@@ -41,7 +41,7 @@ func (s *Service) tr(lang, key string) string {
 // complaintVars are the template values about a complaint, in lang.
 func (s *Service) complaintVars(ctx context.Context, c app.Complaint) func(lang string) map[string]string {
 	base := s.PublicURL(ctx)
-	loc := s.hospitalLocation(ctx, c.HospitalID)
+	loc := s.st.HospitalZone(ctx, c.HospitalID)
 	dept := map[string]string{}
 	if c.DepartmentID != 0 {
 		if d, err := s.st.DepartmentByID(ctx, app.System.Scope, c.DepartmentID); err == nil {
@@ -61,15 +61,6 @@ func (s *Service) complaintVars(ctx context.Context, c app.Complaint) func(lang 
 		}
 		return v
 	}
-}
-
-func (s *Service) hospitalLocation(ctx context.Context, hospitalID int64) *time.Location {
-	if h, err := s.st.HospitalByID(ctx, app.System.Scope, hospitalID); err == nil {
-		if l, err := app.Location(h.TimeZone); err == nil {
-			return l
-		}
-	}
-	return app.Riyadh()
 }
 
 func complaintPatient(c app.Complaint) *Patient {
@@ -161,7 +152,7 @@ func (s *Service) onExplanation(key app.NotificationKey) func(context.Context, a
 				}
 			}
 		}
-		loc := s.hospitalLocation(ctx, c.HospitalID)
+		loc := s.st.HospitalZone(ctx, c.HospitalID)
 		base := s.complaintVars(ctx, c)
 		vars := func(lang string) map[string]string {
 			v := base(lang)

@@ -65,9 +65,7 @@ func (s *Service) exporter(ctx context.Context, by app.Principal, def app.Survey
 	}
 	for _, h := range hs {
 		x.hospitals[h.ID] = h
-		if loc, err := app.Location(h.TimeZone); err == nil {
-			x.zones[h.ID] = loc
-		}
+		x.zones[h.ID] = h.Zone()
 	}
 	ds, err := s.st.Departments(ctx, by.Scope)
 	if err != nil {

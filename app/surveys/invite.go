@@ -221,12 +221,7 @@ func (s *Service) excluded(ctx context.Context, r app.SurveySettings, in Invitat
 // vars are the invitation's template values.
 func (s *Service) vars(ctx context.Context, token string, expires time.Time, hospitalID int64) func(string) map[string]string {
 	link := s.Link(ctx, token)
-	loc := app.Riyadh()
-	if h, err := s.st.HospitalByID(ctx, app.System.Scope, hospitalID); err == nil {
-		if l, err := app.Location(h.TimeZone); err == nil {
-			loc = l
-		}
-	}
+	loc := s.st.HospitalZone(ctx, hospitalID)
 	return func(string) map[string]string {
 		return map[string]string{"survey_link": link, "expires_at": expires.In(loc).Format("2006-01-02")}
 	}

@@ -234,8 +234,6 @@ func (s *Server) appreciationWall(w http.ResponseWriter, r *http.Request) {
 	}
 	props := views.WallProps{Hospital: h, Next: p.Next, Items: s.appreciationItems(r, p.Items, app.Scope{HospitalIDs: []int64{h.ID}})}
 	fr := s.frame(r)
-	if loc, err := app.Location(h.TimeZone); err == nil {
-		fr.Location = loc
-	}
+	fr.Location = h.Zone()
 	s.render(w, r, http.StatusOK, views.WallPage(fr, props))
 }

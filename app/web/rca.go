@@ -127,9 +127,7 @@ func (s *Server) rcaCreate(w http.ResponseWriter, r *http.Request) {
 // rcaZone is the time zone of an RCA's hospital, for the corrective actions' due dates.
 func (s *Server) rcaZone(ctx context.Context, scope app.Scope, hospitalID int64) *time.Location {
 	if h, err := s.st.HospitalByID(ctx, scope, hospitalID); err == nil {
-		if loc, err := app.Location(h.TimeZone); err == nil {
-			return loc
-		}
+		return h.Zone()
 	}
 	return app.Riyadh()
 }
