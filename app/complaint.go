@@ -155,6 +155,10 @@ const (
 	// EventComplaintEscalated is {"id", "level", "reason"} outside the SLA sweep (an
 	// unsatisfied resolution survey).
 	EventComplaintEscalated = "complaint.escalated"
+	// EventSLAMilestones carries every milestone one SLA sweep transaction fired, as a list
+	// of {"complaint_id", "hospital_id", "milestone", "level", "due_at"}; the
+	// notifications module fans it out to the people concerned.
+	EventSLAMilestones = "complaint.sla_milestones"
 )
 
 // ComplaintDoc is what the complaint search index holds.

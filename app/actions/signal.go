@@ -253,7 +253,7 @@ func (s *Service) request(ctx context.Context, a app.Action, key app.Notificatio
 		Vars: func(lang string) map[string]string {
 			return map[string]string{"action_ref": fmt.Sprintf("#%d", a.ID), "action_title": app.Name(lang, a.TitleEN, a.TitleAR),
 				"action_link": fmt.Sprintf("%s/actions/%d", base, a.ID), "due_at": a.DueAt.In(loc).Format("2006-01-02 15:04"),
-				"status": s.tr(lang, "action.status."+string(a.Status)), "comment": comment}
+				"status": s.notify.Tr(lang, "action.status."+string(a.Status)), "comment": comment}
 		}}
 }
 
@@ -297,12 +297,4 @@ func (s *Service) tellApprovers(ctx context.Context, a app.Action) {
 			s.log.Warn("approval notification", "action", a.ID, "err", err)
 		}
 	}
-}
-
-// tr names a status in a language through the notifications module's translator.
-func (s *Service) tr(lang, key string) string {
-	if s.notify.Translate == nil {
-		return key
-	}
-	return s.notify.Translate(lang, key)
 }

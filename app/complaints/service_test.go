@@ -248,7 +248,7 @@ func TestSweepFiresEachMilestoneOnce(t *testing.T) {
 		t.Fatal("the breach was not recorded on the complaint")
 	}
 	var escalations int
-	rows, _ := e.st.R.Query(`select payload from outbox where kind = ?`, complaints.EventSLAMilestones)
+	rows, _ := e.st.R.Query(`select payload from outbox where kind = ?`, app.EventSLAMilestones)
 	for rows.Next() {
 		var p string
 		rows.Scan(&p)

@@ -90,14 +90,10 @@ func (s *Service) sweepBatch(ctx context.Context, ids []int64, now time.Time) (i
 		if len(events) == 0 {
 			return nil
 		}
-		return tx.Emit(ctx, EventSLAMilestones, 0, events) // one event per batch: a sweep can fire 100,000
+		return tx.Emit(ctx, app.EventSLAMilestones, 0, events) // one event per batch: a sweep can fire 100,000
 	})
 	return fired, err
 }
-
-// EventSLAMilestones carries every milestone one sweep transaction fired, as a list of
-// MilestoneEvent; the notifications module fans it out to the people concerned.
-const EventSLAMilestones = "complaint.sla_milestones"
 
 // MilestoneEvent is one fired milestone: a reminder, the breach, or an escalation (Level set).
 type MilestoneEvent struct {

@@ -22,16 +22,12 @@ func (s *Service) Subscribe(d *outbox.Dispatcher) {
 	d.Subscribe(app.EventExplanationRequested, "notify", s.onExplanation(app.NotifyExplanationRequested))
 	d.Subscribe(app.EventExplanationReminder, "notify", s.onExplanation(app.NotifyExplanationReminder))
 	d.Subscribe(app.EventComplaintEscalated, "notify", s.onEscalated)
-	d.Subscribe(EventSLAMilestones, "notify", s.onMilestones)
+	d.Subscribe(app.EventSLAMilestones, "notify", s.onMilestones)
 }
 
-// EventSLAMilestones is the complaints sweep's batch event (complaints.EventSLAMilestones;
-// named here too so this package does not import the complaints service).
-const EventSLAMilestones = "complaint.sla_milestones"
-
-// Translate names a status or level in a language; the appliance sets it to the views'
+// Tr names a status or level in a language through Translate, which the appliance sets to the views'
 // message catalog. Without it the raw key is used.
-func (s *Service) tr(lang, key string) string {
+func (s *Service) Tr(lang, key string) string {
 	if s.Translate == nil {
 		return key
 	}
@@ -52,7 +48,7 @@ func (s *Service) complaintVars(ctx context.Context, c app.Complaint) func(lang 
 		v := map[string]string{
 			"patient_name": c.ContactName, "tracking_code": c.TrackingCode,
 			"tracking_link": base + "/track?code=" + url.QueryEscape(c.TrackingCode),
-			"status":        s.tr(lang, "complaint.status."+string(c.Status)),
+			"status":        s.Tr(lang, "complaint.status."+string(c.Status)),
 			"complaint_ref": fmt.Sprintf("#%d", c.ID), "complaint_title": c.Title,
 			"complaint_link": fmt.Sprintf("%s/complaints/%d", base, c.ID), "department": dept[lang],
 		}
@@ -194,7 +190,7 @@ func (s *Service) escalate(ctx context.Context, c app.Complaint, level app.Escal
 	base := s.complaintVars(ctx, c)
 	vars := func(lang string) map[string]string {
 		v := base(lang)
-		v["level"] = s.tr(lang, "sla.level."+string(level))
+		v["level"] = s.Tr(lang, "sla.level."+string(level))
 		return v
 	}
 	_, err = s.Enqueue(ctx, Request{Key: app.NotifySLAEscalation, HospitalID: c.HospitalID, Staff: people, Vars: vars,
