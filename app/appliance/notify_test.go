@@ -96,4 +96,27 @@ func TestComplaintEventsReachPatientsAndStaff(t *testing.T) {
 	if n, _ := a.Notify.Unread(ctx, u.ID); n != 1 {
 		t.Fatalf("the assignee's bell shows %d, want 1", n)
 	}
+
+	// An SLA sweep batch: the breach goes to the assignee, an escalation to the hospital's admins.
+	if err := a.Store.InTx(ctx, app.System, func(tx *store.Tx) error {
+		return tx.Emit(ctx, app.EventSLAMilestones, 0, []map[string]any{
+			{"complaint_id": c.ID, "hospital_id": h.ID, "milestone": app.MilestoneBreach},
+			{"complaint_id": c.ID, "hospital_id": h.ID, "milestone": app.MilestoneEscalation + string(app.EscalateHospitalAdmin),
+				"level": app.EscalateHospitalAdmin}})
+	}); err != nil {
+		t.Fatal(err)
+	}
+	drain()
+	inbox, _ := a.Notify.Inbox(ctx, app.Principal{UserID: u.ID}, app.ListQuery{}, true)
+	if len(inbox.Items) != 2 || inbox.Items[0].Key != app.NotifySLABreach {
+		t.Fatalf("the assignee's inbox after a breach: %+v", inbox.Items)
+	}
+	admin, _, err := a.Store.UserByEmail(ctx, "hospital.admin@px360.demo")
+	if err != nil {
+		t.Fatal(err)
+	}
+	inbox, _ = a.Notify.Inbox(ctx, app.Principal{UserID: admin.ID}, app.ListQuery{}, true)
+	if len(inbox.Items) != 1 || inbox.Items[0].Key != app.NotifySLAEscalation {
+		t.Fatalf("the hospital admin's inbox after an escalation: %+v", inbox.Items)
+	}
 }
