@@ -87,7 +87,7 @@ func (s *Service) deliver(ctx context.Context, m app.Message) error {
 		return s.st.RecordOutcome(ctx, m, store.Outcome{Status: app.MessagePending, NextAt: now.Add(retryLater), Kind: "deferred",
 			Error: err.Error(), Refund: true})
 	}
-	res, err := lp.sender.Send(ctx, s.wire(ctx, m))
+	res, err := lp.sender.Send(ctx, s.wire(ctx, m, lp.kind))
 	o := store.Outcome{Provider: lp.kind, ProviderID: res.ProviderID, HTTPStatus: res.HTTPStatus, Millis: s.Now().Sub(now).Milliseconds()}
 	var pe *provider.Error
 	if errors.As(err, &pe) && o.HTTPStatus == 0 {
@@ -120,14 +120,13 @@ func (s *Service) backoff(n int) time.Duration {
 	return min(d, s.MaxDelay)
 }
 
-// wire turns a queued message into what the provider client takes.
-func (s *Service) wire(ctx context.Context, m app.Message) provider.Message {
+// wire turns a queued message into what the provider client takes; Twilio (kind) gets
+// the status callback address.
+func (s *Service) wire(ctx context.Context, m app.Message, kind string) provider.Message {
 	w := provider.Message{ID: fmt.Sprintf("px360-%d", m.ID), To: m.Recipient, Lang: m.Lang, Subject: m.Subject, Body: m.Body,
 		Template: m.Template, Params: m.Params}
-	if m.Channel == app.ChannelSMS {
-		if lp, err := s.sender(ctx, m.Channel); err == nil && lp.kind == app.ProviderTwilio {
-			w.StatusCallback = s.PublicURL(ctx) + TwilioStatusPath
-		}
+	if kind == app.ProviderTwilio {
+		w.StatusCallback = s.PublicURL(ctx) + TwilioStatusPath
 	}
 	return w
 }
