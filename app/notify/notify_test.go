@@ -229,6 +229,9 @@ func TestSMSAndWhatsAppProvidersGetTheirWireFormat(t *testing.T) {
 			} else if !strings.Contains(r.Body, "7K3M-Q9XD-2PHT-R4VB") || !strings.Contains(r.Body, "مستشفى الرياض المركزي") {
 				t.Errorf("sms body %q", r.Body)
 			}
+			if c.kind == app.ProviderTwilio && r.StatusCallback != "https://px.example"+notify.TwilioStatusPath {
+				t.Errorf("Twilio status callback %q", r.StatusCallback)
+			}
 			m, atts := f.only(t)
 			if m.Status != app.MessageSent || m.ProviderID != r.ProviderID || len(atts) != 1 || atts[0].Outcome != "sent" {
 				t.Errorf("message %+v attempts %+v", m, atts)
