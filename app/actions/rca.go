@@ -3,6 +3,7 @@ package actions
 import (
 	"context"
 	"fmt"
+	"io"
 	"slices"
 	"strings"
 	"time"
@@ -168,7 +169,7 @@ func (s *Service) MoveRCA(ctx context.Context, by app.Principal, id int64, to, n
 }
 
 // AddRCAFile attaches a document to an RCA.
-func (s *Service) AddRCAFile(ctx context.Context, by app.Principal, id int64, name string, r interface{ Read([]byte) (int, error) }) (store.RecordAttachment, error) {
+func (s *Service) AddRCAFile(ctx context.Context, by app.Principal, id int64, name string, r io.Reader) (store.RecordAttachment, error) {
 	if !by.Can(app.PermActionManage) {
 		return store.RecordAttachment{}, app.ErrForbidden
 	}
